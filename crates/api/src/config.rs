@@ -1,0 +1,130 @@
+//! Configuration from environment variables, with defaults that run the product locally.
+//! Every variable is documented in the README's configuration table.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The server's settings, read once at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`BIND`, default `127.0.0.1:8080`; port 0 picks a free one).
+    pub bind: String,
+    /// Where the SQLite file, uploads and the generated JWT secret live (`DATA_DIR`, `./data`).
+    pub data_dir: PathBuf,
+    /// `postgres://...` or a SQLite path (`DATABASE_URL`, default `<DATA_DIR>/switchboard.db`).
+    pub database_url: String,
+    /// Connections per process (`DB_POOL_SIZE`, default 16).
+    pub db_pool_size: u32,
+    /// Secret that signs access and visitor tokens (`JWT_SECRET`; generated under DATA_DIR).
+    pub jwt_secret: Option<String>,
+    /// Redis for several server processes (`REDIS_URL`; unset = in-process events).
+    pub redis_url: Option<String>,
+    /// Base URL people reach the dashboard at, used in invitation links (`PUBLIC_URL`).
+    pub public_url: Option<String>,
+    /// The built dashboard (`DASHBOARD_DIR`, default `frontend/dashboard/dist`).
+    pub dashboard_dir: PathBuf,
+    /// Access token lifetime (`ACCESS_TOKEN_TTL_SECS`, default 900).
+    pub access_token_ttl: Duration,
+    /// Refresh token lifetime (`REFRESH_TOKEN_TTL_DAYS`, default 30).
+    pub refresh_token_ttl: Duration,
+    /// Failed sign-ins per account before it is throttled (`LOGIN_MAX_FAILURES_PER_ACCOUNT`, 5).
+    pub login_max_failures_per_account: i32,
+    /// Failed sign-ins per client address before it is throttled (`LOGIN_MAX_FAILURES_PER_ADDRESS`, 20).
+    pub login_max_failures_per_address: i32,
+    /// Take the client address from `X-Forwarded-For` (`TRUST_PROXY_HEADERS`, off).
+    pub trust_proxy_headers: bool,
+    /// Create a demo workspace on first start with an empty database (`DEMO_SEED`, on).
+    pub demo_seed: bool,
+    /// Largest JSON body accepted (`JSON_BODY_LIMIT`, default 65536 bytes).
+    pub json_body_limit: usize,
+    /// How long SIGTERM waits for in-flight requests (`SHUTDOWN_TIMEOUT_SECS`, default 10).
+    pub shutdown_timeout: Duration,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> anyhow::Result<Config> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &str, default: u64| -> anyhow::Result<u64> {
+            match get(name) {
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {v:?}")),
+                None => Ok(default),
+            }
+        };
+        let flag = |name: &str, default: bool| match get(name).as_deref() {
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            _ => default,
+        };
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| {
+            data_dir
+                .join("switchboard.db")
+                .to_string_lossy()
+                .into_owned()
+        });
+        Ok(Config {
+            bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url,
+            db_pool_size: number("DB_POOL_SIZE", 16)? as u32,
+            jwt_secret: get("JWT_SECRET"),
+            redis_url: get("REDIS_URL"),
+            public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            dashboard_dir: PathBuf::from(
+                get("DASHBOARD_DIR").unwrap_or_else(|| "frontend/dashboard/dist".into()),
+            ),
+            access_token_ttl: Duration::from_secs(number("ACCESS_TOKEN_TTL_SECS", 900)?),
+            refresh_token_ttl: Duration::from_secs(number("REFRESH_TOKEN_TTL_DAYS", 30)? * 86_400),
+            login_max_failures_per_account: number("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)? as i32,
+            login_max_failures_per_address: number("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)? as i32,
+            trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false),
+            demo_seed: flag("DEMO_SEED", true),
+            json_body_limit: number("JSON_BODY_LIMIT", 64 * 1024)? as usize,
+            shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECS", 10)?),
+            data_dir,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_locally_on_sqlite() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.database_url, "data/switchboard.db");
+        assert_eq!(c.access_token_ttl, Duration::from_secs(900));
+        assert!(c.demo_seed);
+    }
+
+    #[test]
+    fn database_follows_data_dir() {
+        let c = config(&[("DATA_DIR", "/tmp/x")]).unwrap();
+        assert_eq!(c.database_url, "/tmp/x/switchboard.db");
+    }
+
+    #[test]
+    fn bad_numbers_are_reported_by_name() {
+        let err = config(&[("DB_POOL_SIZE", "many")]).unwrap_err();
+        assert!(err.to_string().contains("DB_POOL_SIZE"));
+    }
+}

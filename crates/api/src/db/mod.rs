@@ -1,0 +1,195 @@
+//! The database: one connection type for SQLite (embedded default) and PostgreSQL, a pool, the
+//! embedded migrations, and the two ways handlers' services reach it (`read` and `write`), both on
+//! actix's blocking pool so diesel never blocks an async worker.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+/// One connection type for both backends. PostgreSQL comes first: diesel tries the variants in
+/// order, and any URL that is not `postgres://` would otherwise be taken as a SQLite path.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Which database engine the server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+type DbPool = Pool<ConnectionManager<DbConnection>>;
+
+/// The pool plus what the services need to know about the engine behind it.
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+    backend: Backend,
+    /// SQLite allows one writer at a time. Queuing writers here, in the process, hands the write
+    /// lock over in microseconds instead of leaving them to SQLite's sleeping busy handler.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+/// Sets the per-connection pragmas SQLite needs on every pooled connection.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(conn) = conn {
+            // busy_timeout first: the pool opens several connections at once. WAL mode itself
+            // is persistent and was set once when the file was opened (`check_reachable`).
+            conn.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Connects, runs pending migrations and returns the pool. `url` is `postgres://...` or a
+    /// SQLite file path. Fails with the real connection error instead of diesel's generic one.
+    pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+        let backend = backend_of(url);
+        check_reachable(url, backend)?;
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(ConnectionManager::<DbConnection>::new(url))?;
+        let db = Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// The engine behind this pool.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrate(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get()?;
+        match &mut *conn {
+            DbConnection::Sqlite(conn) => {
+                conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map_err(|e| anyhow::anyhow!("migrating SQLite: {e}"))?;
+            }
+            DbConnection::Postgresql(conn) => {
+                // Several processes may start at once against one database: migrate one at a time.
+                conn.batch_execute("SELECT pg_advisory_lock(7320113)")?;
+                let result = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+                conn.batch_execute("SELECT pg_advisory_unlock(7320113)")?;
+                result.map_err(|e| anyhow::anyhow!("migrating PostgreSQL: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A pooled connection for use on the current (blocking) thread.
+    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>, AppError> {
+        self.pool.get().map_err(AppError::from)
+    }
+
+    /// Runs read-only work on the blocking pool.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.conn()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
+    }
+
+    /// Runs `work` in one transaction on the blocking pool; it commits if `work` returns `Ok`.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(work))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
+    }
+
+    /// `write` for code already on a blocking thread.
+    pub fn write_blocking<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+    {
+        let mut conn = self.conn()?;
+        let _writer = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(work)
+    }
+
+    /// Whether the database answers a trivial query (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        self.read(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+        .is_ok()
+    }
+}
+
+/// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite file path.
+pub fn backend_of(url: &str) -> Backend {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+/// Connects once directly, because a failing MultiConnection only says "invalid connection url".
+fn check_reachable(url: &str, backend: Backend) -> anyhow::Result<()> {
+    match backend {
+        Backend::Postgres => {
+            PgConnection::establish(url)
+                .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {e}"))?;
+        }
+        Backend::Sqlite => {
+            if let Some(dir) = std::path::Path::new(url).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            let mut conn = SqliteConnection::establish(url)
+                .map_err(|e| anyhow::anyhow!("cannot open SQLite database {url}: {e}"))?;
+            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")?;
+        }
+    }
+    Ok(())
+}

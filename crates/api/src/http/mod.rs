@@ -1,0 +1,135 @@
+//! The HTTP surface: routes, the OpenAPI document built from the same route list, the JSON error
+//! handlers for what actix rejects before our handlers run, and the dashboard's static files.
+
+pub mod auth;
+pub mod extract;
+pub mod health;
+pub mod me;
+pub mod spa;
+pub mod team;
+pub mod workspace;
+
+use actix_web::dev::{ServiceFactory, ServiceRequest};
+use actix_web::{web, App, HttpRequest, HttpResponse};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::error::AppError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Switchboard API",
+        version = "1.0.0",
+        description = "REST API of Switchboard, the customer-support platform. The dashboard and \
+            integrators use the same endpoints. Authenticate with `Authorization: Bearer <token>`: \
+            an access token from `/api/v1/auth/login` or an API key (`sbk_...`). Every error has \
+            the shape `{\"error\": {\"code\", \"message\", \"details\"}}`."
+    ),
+    components(schemas(switchboard_types::error::ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// Registers every route on `app` and returns the app with the OpenAPI document of its routes.
+pub fn routes<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                .service(auth::signup)
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(me::get_me)
+                .service(me::put_availability)
+                .service(team::list_members)
+                .service(team::change_role)
+                .service(team::deactivate)
+                .service(team::reactivate)
+                .service(team::transfer_ownership)
+                .service(team::invite)
+                .service(team::list_invitations)
+                .service(team::revoke_invitation)
+                .service(team::preview_invitation)
+                .service(team::accept_invitation)
+                .service(workspace::create_api_key)
+                .service(workspace::list_api_keys)
+                .service(workspace::revoke_api_key)
+                .service(workspace::get_settings)
+                .service(workspace::put_settings)
+                .service(workspace::get_billing)
+                .service(workspace::get_audit_log)
+                .default_service(web::to(api_not_found)),
+        )
+        .split_for_parts()
+}
+
+/// The OpenAPI document, built from the same route list the server mounts.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = routes(App::new());
+    doc.paths
+        .paths
+        .insert("/api/v1/openapi.json".into(), openapi_path_item());
+    doc
+}
+
+fn openapi_path_item() -> utoipa::openapi::PathItem {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+    use utoipa::openapi::ResponseBuilder;
+    let operation = OperationBuilder::new()
+        .tag("meta")
+        .summary(Some("This OpenAPI 3.1 document."))
+        .response(
+            "200",
+            ResponseBuilder::new().description("The document").build(),
+        )
+        .build();
+    utoipa::openapi::PathItem::new(HttpMethod::Get, operation)
+}
+
+/// The document as served and as committed in `api-spec/openapi.json`.
+pub fn openapi_json() -> String {
+    openapi().to_pretty_json().unwrap_or_default() + "\n"
+}
+
+pub async fn api_not_found(_req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound("API route"))
+}
+
+/// Serves the OpenAPI document.
+pub async fn serve_openapi(doc: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.get_ref().clone())
+}
+
+/// Turns actix's own rejections of query strings and paths into our error shape.
+pub fn extractor_configs(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|error, _| AppError::invalid_field("query", &error.to_string()).into()),
+    )
+    .app_data(
+        web::PathConfig::default()
+            .error_handler(|error, _| AppError::invalid_field("path", &error.to_string()).into()),
+    );
+}

@@ -1,0 +1,175 @@
+//! Building and running the server: database, secrets, demo seed, routes, listener, and a
+//! graceful stop on SIGTERM/SIGINT (in-flight requests finish, then the process exits).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::demo::{self, DemoLogin};
+use crate::domain::secrets::{self, JwtKeys};
+use crate::http;
+use crate::state::AppState;
+use crate::telemetry;
+
+/// A built server, bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// Demo sign-in created on this start, if any.
+    pub demo_login: Option<DemoLogin>,
+    /// Where the demo sign-in is kept for later starts.
+    pub demo_login_file: std::path::PathBuf,
+}
+
+impl Application {
+    /// Connects to the database (migrating it), seeds the demo workspace on an empty one, and
+    /// binds the listener. Nothing is served until [`Application::run_until_stopped`].
+    pub async fn build(mut config: Config) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let db = {
+            let (url, size) = (config.database_url.clone(), config.db_pool_size);
+            web::block(move || Db::connect(&url, size)).await??
+        };
+        let jwt = JwtKeys::new(jwt_secret(&config)?.as_bytes());
+        let demo_login_file = config.data_dir.join("demo-login.txt");
+        let demo_login = if config.demo_seed {
+            let db = db.clone();
+            let seeded = web::block(move || demo::seed_if_empty(&db)).await??;
+            if let Some(login) = &seeded {
+                remember_demo_login(&demo_login_file, login)?;
+            }
+            seeded
+        } else {
+            None
+        };
+
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        if config.public_url.is_none() {
+            let host = config
+                .bind
+                .rsplit_once(':')
+                .map(|(h, _)| h)
+                .unwrap_or("127.0.0.1");
+            let host = if host == "0.0.0.0" || host == "[::]" {
+                "127.0.0.1"
+            } else {
+                host
+            };
+            config.public_url = Some(format!("http://{host}:{port}"));
+        }
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            jwt,
+        };
+        let server = serve(state, listener)?;
+        Ok(Application {
+            port,
+            server,
+            demo_login,
+            demo_login_file,
+        })
+    }
+
+    /// The port actually bound (useful with `BIND=...:0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains in-flight requests and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(stop_on_signal(handle));
+        self.server.await
+    }
+}
+
+fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
+    let shutdown_timeout = state.config.shutdown_timeout.as_secs();
+    let dashboard_dir = state.config.dashboard_dir.clone();
+    let json_limit = state.config.json_body_limit;
+    let openapi = web::Data::new(http::openapi_json());
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let app = App::new()
+            .app_data(state.clone())
+            .app_data(openapi.clone())
+            .app_data(web::PayloadConfig::new(json_limit))
+            .configure(http::extractor_configs)
+            .wrap(Compress::default())
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .wrap(from_fn(telemetry::log_request))
+            .route("/api/v1/openapi.json", web::get().to(http::serve_openapi));
+        let (app, _) = http::routes(app);
+        app.configure(http::spa::dashboard(&dashboard_dir))
+    })
+    .listen(listener)?
+    .disable_signals()
+    .shutdown_timeout(shutdown_timeout)
+    .run();
+    Ok(server)
+}
+
+async fn stop_on_signal(handle: ServerHandle) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot listen for signals; stop the server with SIGKILL");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight requests"),
+        _ = int.recv() => tracing::info!("SIGINT: finishing in-flight requests"),
+    }
+    handle.stop(true).await;
+}
+
+/// `JWT_SECRET`, or a secret generated on first start and kept in `DATA_DIR/jwt_secret`.
+fn jwt_secret(config: &Config) -> anyhow::Result<String> {
+    if let Some(secret) = &config.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let path = config.data_dir.join("jwt_secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        if !secret.trim().is_empty() {
+            return Ok(secret.trim().to_string());
+        }
+    }
+    let secret = secrets::random_token() + &secrets::random_token();
+    write_private(&path, &secret)?;
+    Ok(secret)
+}
+
+fn remember_demo_login(path: &Path, login: &DemoLogin) -> anyhow::Result<()> {
+    write_private(
+        path,
+        &format!("email: {}\npassword: {}\n", login.email, login.password),
+    )
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}

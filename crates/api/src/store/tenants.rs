@@ -1,0 +1,70 @@
+//! Tenants (workspaces).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conn;
+use crate::db::schema::tenants;
+
+/// A tenant row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tenants)]
+pub struct Tenant {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub widget_key: String,
+    pub rating_categories: String,
+    pub reopen_policy: String,
+    pub plan: String,
+    pub event_seq: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// Settings columns an admin may change.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = tenants)]
+pub struct TenantSettingsChange {
+    pub name: Option<String>,
+    pub time_zone: Option<String>,
+    pub rating_categories: Option<String>,
+    pub reopen_policy: Option<String>,
+}
+
+pub fn insert(conn: &mut Conn, tenant: &Tenant) -> QueryResult<()> {
+    diesel::insert_into(tenants::table)
+        .values(tenant)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut Conn, tenant_id: &str) -> QueryResult<Tenant> {
+    tenants::table
+        .find(tenant_id)
+        .select(Tenant::as_select())
+        .first(conn)
+}
+
+pub fn find_by_widget_key(conn: &mut Conn, widget_key: &str) -> QueryResult<Option<Tenant>> {
+    tenants::table
+        .filter(tenants::widget_key.eq(widget_key))
+        .select(Tenant::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn update_settings(
+    conn: &mut Conn,
+    tenant_id: &str,
+    change: &TenantSettingsChange,
+) -> QueryResult<()> {
+    diesel::update(tenants::table.find(tenant_id))
+        .set(change)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether any tenant exists yet (first start seeds a demo workspace when none does).
+pub fn any_exist(conn: &mut Conn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(tenants::table.select(tenants::id))).get_result(conn)
+}

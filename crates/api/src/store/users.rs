@@ -1,0 +1,91 @@
+//! Team members.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conn;
+use crate::db::schema::users;
+
+/// A user row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub tenant_id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub availability: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut Conn, user: &User) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Looks a member up by sign-in email across tenants (emails are unique and lower-cased).
+pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn set_role(conn: &mut Conn, tenant_id: &str, user_id: &str, role: &str) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
+        .set(users::role.eq(role))
+        .execute(conn)
+}
+
+pub fn set_active(
+    conn: &mut Conn,
+    tenant_id: &str,
+    user_id: &str,
+    active: bool,
+    at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
+        .set((users::active.eq(active), users::deactivated_at.eq(at)))
+        .execute(conn)
+}
+
+pub fn set_availability(
+    conn: &mut Conn,
+    tenant_id: &str,
+    user_id: &str,
+    availability: &str,
+) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
+        .set(users::availability.eq(availability))
+        .execute(conn)
+}
+
+pub fn count_active(conn: &mut Conn, tenant_id: &str) -> QueryResult<i64> {
+    users::table
+        .filter(users::tenant_id.eq(tenant_id).and(users::active.eq(true)))
+        .count()
+        .get_result(conn)
+}

@@ -1,0 +1,54 @@
+//! Opaque identifiers. Every id that appears in a URL is a UUIDv7 string: unguessable, and
+//! roughly time-ordered so it doubles as a stable tie-breaker in keyset pagination.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// The id as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// A business using Switchboard.
+    TenantId,
+    /// A member of a tenant's team (agent, admin or owner).
+    UserId,
+    /// A signed-in session on one device; its refresh token rotates.
+    SessionId,
+    /// A pending or used invitation to join a team.
+    InvitationId,
+    /// An integrator's API key.
+    ApiKeyId,
+    /// One line of the audit log.
+    AuditEntryId,
+);
