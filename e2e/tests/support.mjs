@@ -1,0 +1,114 @@
+// Shared setup for browser tests: the real `api` binary on a free port with a fresh SQLite
+// database and the built dashboard, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import readline from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** Starts the server with a demo workspace; resolves with its URL and the printed sign-in. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
+  const child = spawn(join(root, 'target', 'debug', 'api'), [], {
+    env: {
+      PATH: process.env.PATH,
+      BIND: '127.0.0.1:0',
+      DATA_DIR: dataDir,
+      DEMO_SEED: '1',
+      DASHBOARD_DIR: join(root, 'frontend', 'dashboard', 'dist'),
+      LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const printed = { url: null, email: null, password: null };
+  await new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error('server did not start in 60 s')), 60_000);
+    child.on('exit', (code) => fail(new Error(`server exited early with ${code}`)));
+    lines.on('line', (line) => {
+      const url = line.match(/listening on (http:\/\/\S+)/);
+      if (url) printed.url = url[1];
+      const email = line.match(/^\s*email:\s+(\S+)/);
+      if (email) printed.email = email[1];
+      const password = line.match(/^\s*password:\s+(\S+)/);
+      if (password) printed.password = password[1];
+      if (printed.url && printed.email && printed.password) {
+        clearTimeout(timer);
+        done();
+      }
+    });
+  });
+  return {
+    ...printed,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium; every page error fails the test that owns the page. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sb-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${userDataDir}`,
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh browser context and page that records uncaught page errors. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /panicked/.test(message.text())) page.errors.push(new Error(message.text()));
+  });
+  return page;
+}
+
+/** Calls the JSON API directly (for setup steps a test is not about). */
+export async function api(server, method, path, { token, body } = {}) {
+  const response = await fetch(server.url + path, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Signs in through the login screen. */
+export async function signIn(page, server, email, password) {
+  await page.goto(server.url + '/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** The sidebar's section slugs, in order. */
+export async function sidebarSections(page) {
+  const sidebar = page.getByTestId('sidebar');
+  await sidebar.waitFor();
+  const ids = await sidebar.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.dataset.testid));
+  return ids.map((id) => id.replace(/^nav-/, ''));
+}

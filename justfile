@@ -1,0 +1,49 @@
+# Switchboard developer commands. `just --list` shows them all.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export TEST_DATABASE_URL := env_var_or_default("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+# Install missing tools (idempotent).
+setup:
+    bash scripts/setup.sh
+
+# Build the dashboard into frontend/dashboard/dist.
+build-dashboard:
+    bash scripts/build-dashboard.sh
+
+# Run server + dashboard on http://127.0.0.1:8080 with the embedded SQLite database in ./data.
+run: build-dashboard
+    cargo build --release -p switchboard-api
+    DASHBOARD_DIR=frontend/dashboard/dist ./target/release/api
+
+# Every test: formatting, lints, unit, integration (SQLite + PostgreSQL), browser.
+test: lint unit integration e2e
+
+# Formatting and clippy (server and dashboard).
+lint:
+    cargo fmt --all --check
+    cargo clippy --quiet -p switchboard-types -p switchboard-api --all-targets -- -D warnings
+    cargo clippy --quiet -p dashboard --target wasm32-unknown-unknown -- -D warnings
+
+# Unit tests beside the code.
+unit:
+    cargo nextest run --no-fail-fast -p switchboard-types -p switchboard-api --lib --bins
+
+# Integration tests against the real binary, on SQLite and on PostgreSQL.
+integration:
+    bash scripts/services.sh
+    cargo nextest run --no-fail-fast -p switchboard-api --test api
+
+# Browser tests in Debian's Chromium against the real server and the built dashboard.
+e2e: build-dashboard
+    cargo build -p switchboard-api
+    cd e2e && node --test --test-concurrency=1 tests/
+
+# Regenerate api-spec/openapi.json from the code.
+spec:
+    cargo run --quiet -p switchboard-api --bin api -- openapi > api-spec/openapi.json
+
+# Format the code.
+fmt:
+    cargo fmt --all
