@@ -39,6 +39,10 @@ pub struct Config {
     pub json_body_limit: usize,
     /// How long SIGTERM waits for in-flight requests (`SHUTDOWN_TIMEOUT_SECS`, default 10).
     pub shutdown_timeout: Duration,
+    /// Visitor messages per second per socket, bursts of twice that (`WIDGET_MESSAGES_PER_SECOND`, 5).
+    pub widget_messages_per_second: u32,
+    /// Visitor sockets per client address (`WIDGET_MAX_CONNECTIONS_PER_ADDRESS`, 50).
+    pub widget_max_connections_per_address: usize,
 }
 
 impl Config {
@@ -89,6 +93,9 @@ impl Config {
             demo_seed: flag("DEMO_SEED", true),
             json_body_limit: number("JSON_BODY_LIMIT", 64 * 1024)? as usize,
             shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECS", 10)?),
+            widget_messages_per_second: number("WIDGET_MESSAGES_PER_SECOND", 5)? as u32,
+            widget_max_connections_per_address: number("WIDGET_MAX_CONNECTIONS_PER_ADDRESS", 50)?
+                as usize,
             data_dir,
         })
     }

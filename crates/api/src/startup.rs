@@ -9,11 +9,17 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 
+use crate::background;
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::attachments::UrlSigner;
 use crate::domain::demo::{self, DemoLogin};
 use crate::domain::secrets::{self, JwtKeys};
+use crate::files::LocalFiles;
 use crate::http;
+use crate::realtime::bus::Bus;
+use crate::realtime::hub::Hub;
+use crate::realtime::sequencer::Sequencer;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -21,6 +27,7 @@ use crate::telemetry;
 pub struct Application {
     port: u16,
     server: Server,
+    state: AppState,
     /// Demo sign-in created on this start, if any.
     pub demo_login: Option<DemoLogin>,
     /// Where the demo sign-in is kept for later starts.
@@ -36,7 +43,8 @@ impl Application {
             let (url, size) = (config.database_url.clone(), config.db_pool_size);
             web::block(move || Db::connect(&url, size)).await??
         };
-        let jwt = JwtKeys::new(jwt_secret(&config)?.as_bytes());
+        let secret = jwt_secret(&config)?;
+        let jwt = JwtKeys::new(secret.as_bytes());
         let demo_login_file = config.data_dir.join("demo-login.txt");
         let demo_login = if config.demo_seed {
             let db = db.clone();
@@ -64,15 +72,24 @@ impl Application {
             };
             config.public_url = Some(format!("http://{host}:{port}"));
         }
+        let bus = Bus::new(4096);
         let state = AppState {
+            sequencer: Sequencer::local(db.clone(), bus.clone()),
+            bus,
+            files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
+            url_signer: UrlSigner::new(format!("attachments:{secret}").as_bytes()),
+            process_id: crate::clock::new_id(),
+            hub: Arc::new(Hub::default()),
+            shutdown: Arc::new(tokio::sync::watch::channel(false).0),
             db,
             config: Arc::new(config),
             jwt,
         };
-        let server = serve(state, listener)?;
+        let server = serve(state.clone(), listener)?;
         Ok(Application {
             port,
             server,
+            state,
             demo_login,
             demo_login_file,
         })
@@ -86,7 +103,9 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then drains in-flight requests and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
-        actix_web::rt::spawn(stop_on_signal(handle));
+        actix_web::rt::spawn(stop_on_signal(handle, self.state.clone()));
+        actix_web::rt::spawn(background::run(self.state.clone()));
+        actix_web::rt::spawn(crate::realtime::dispatch::run(self.state.clone()));
         self.server.await
     }
 }
@@ -121,7 +140,7 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
     Ok(server)
 }
 
-async fn stop_on_signal(handle: ServerHandle) {
+async fn stop_on_signal(handle: ServerHandle, state: AppState) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -134,6 +153,8 @@ async fn stop_on_signal(handle: ServerHandle) {
         _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight requests"),
         _ = int.recv() => tracing::info!("SIGINT: finishing in-flight requests"),
     }
+    // Sockets never finish on their own: tell them to close (clients reconnect elsewhere).
+    let _ = state.shutdown.send(true);
     handle.stop(true).await;
 }
 

@@ -4,12 +4,34 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::domain::attachments::UrlSigner;
 use crate::domain::secrets::JwtKeys;
+use crate::files::FileStore;
+use crate::realtime::bus::Bus;
+use crate::realtime::hub::Hub;
+use crate::realtime::sequencer::Sequencer;
 
-/// Shared server state: the database, the configuration and the token keys.
+/// Shared server state.
 #[derive(Clone)]
 pub struct AppState {
+    /// The database pool.
     pub db: Db,
+    /// The configuration read at start-up.
     pub config: Arc<Config>,
+    /// Signs and checks access and visitor tokens.
     pub jwt: JwtKeys,
+    /// Signs attachment links.
+    pub url_signer: UrlSigner,
+    /// Uploaded files.
+    pub files: Arc<dyn FileStore>,
+    /// Numbers committed events and publishes them.
+    pub sequencer: Arc<Sequencer>,
+    /// Published events, for the sockets of this process.
+    pub bus: Bus,
+    /// This process's id (presence rows belong to it).
+    pub process_id: String,
+    /// The sockets connected to this process.
+    pub hub: Arc<Hub>,
+    /// Flips to true when the server stops, so sockets close cleanly.
+    pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }

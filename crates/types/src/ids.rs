@@ -51,4 +51,20 @@ id_type!(
     ApiKeyId,
     /// One line of the audit log.
     AuditEntryId,
+    /// A website or WhatsApp visitor.
+    VisitorId,
+    /// A conversation between a visitor and the business.
+    ConversationId,
+    /// One message in a conversation.
+    MessageId,
+    /// An uploaded file (image, voice note, document).
+    AttachmentId,
+    /// A transfer or delegation of a conversation.
+    HandoffId,
+    /// A captured lead.
+    LeadId,
+    /// A canned response.
+    QuickReplyId,
+    /// A meeting booked from a conversation.
+    BookingId,
 );

@@ -5,12 +5,21 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod error;
+pub mod events;
+pub mod handoffs;
 pub mod ids;
+pub mod leads;
+pub mod messages;
 pub mod page;
+pub mod quick_replies;
 pub mod roles;
 pub mod settings;
+pub mod stats;
 pub mod team;
+pub mod visitors;
+pub mod widget;
 
 pub use ids::*;
 pub use roles::{Role, Section};

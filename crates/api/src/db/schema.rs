@@ -100,8 +100,227 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    visitors (id) {
+        id -> Text,
+        tenant_id -> Text,
+        display_id -> Text,
+        channel -> Text,
+        whatsapp_phone -> Nullable<Text>,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        custom_fields -> Text,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        visitor_id -> Text,
+        channel -> Text,
+        status -> Text,
+        assignee_id -> Nullable<Text>,
+        needs_agent_since -> Nullable<Timestamp>,
+        agent_requested -> Bool,
+        booked -> Bool,
+        rating -> Nullable<SmallInt>,
+        pending_handoff_id -> Nullable<Text>,
+        message_count -> BigInt,
+        shard -> Integer,
+        started_at -> Timestamp,
+        last_activity_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        last_customer_message_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Nullable<Text>,
+        kind -> Text,
+        content_type -> Text,
+        filename -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        duration_ms -> Nullable<BigInt>,
+        uploaded_by_user -> Nullable<Text>,
+        uploaded_by_visitor -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Text,
+        sender -> Text,
+        sender_user_id -> Nullable<Text>,
+        kind -> Text,
+        body -> Nullable<Text>,
+        attachment_id -> Nullable<Text>,
+        payload -> Nullable<Text>,
+        client_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    handoffs (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Text,
+        kind -> Text,
+        from_user_id -> Nullable<Text>,
+        to_user_id -> Text,
+        reason -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    leads (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Nullable<Text>,
+        visitor_id -> Nullable<Text>,
+        email -> Text,
+        name -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        company -> Nullable<Text>,
+        message -> Nullable<Text>,
+        captured_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ratings (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Text,
+        stars -> SmallInt,
+        categories -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quick_replies (id) {
+        id -> Text,
+        tenant_id -> Text,
+        shortcut -> Text,
+        title -> Text,
+        body -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        tenant_id -> Text,
+        title -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_counts (tenant_id, channel, shard) {
+        tenant_id -> Text,
+        channel -> Text,
+        shard -> Integer,
+        total -> BigInt,
+        unresolved -> BigInt,
+        needs_agent -> BigInt,
+        resolved -> BigInt,
+        booked -> BigInt,
+        agent_requests -> BigInt,
+        messages_ai -> BigInt,
+        messages_agent -> BigInt,
+        bookings -> BigInt,
+        rating_sum -> BigInt,
+        rating_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    stats_buckets (tenant_id, bucket_start, shard) {
+        tenant_id -> Text,
+        bucket_start -> Timestamp,
+        shard -> Integer,
+        sessions -> BigInt,
+        resolved -> BigInt,
+        messages -> BigInt,
+        bookings -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        seq -> Nullable<BigInt>,
+        kind -> Text,
+        at -> Timestamp,
+        conversation_id -> Nullable<Text>,
+        visitor_id -> Nullable<Text>,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    server_processes (id) {
+        id -> Text,
+        started_at -> Timestamp,
+        heartbeat_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visitor_presence (id) {
+        id -> Text,
+        tenant_id -> Text,
+        visitor_id -> Text,
+        process_id -> Text,
+        connected_at -> Timestamp,
+        page_url -> Nullable<Text>,
+        page_title -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(conversations -> visitors (visitor_id));
+diesel::joinable!(messages -> attachments (attachment_id));
+diesel::joinable!(visitor_presence -> visitors (visitor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -109,5 +328,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     api_keys,
     audit_log,
-    login_throttle
+    login_throttle,
+    visitors,
+    conversations,
+    attachments,
+    messages,
+    handoffs,
+    leads,
+    ratings,
+    quick_replies,
+    bookings,
+    documents,
+    conversation_counts,
+    stats_buckets,
+    events,
+    server_processes,
+    visitor_presence
 );

@@ -2,14 +2,28 @@
 //! return domain values; they never see HTTP types.
 
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod conversation_state;
+pub mod conversations;
+pub mod counting;
 pub mod demo;
+pub mod handoffs;
+pub mod leads;
 pub mod member;
+pub mod messages;
+pub mod outbox;
+pub mod people;
+pub mod presence;
+pub mod quick_replies;
 pub mod secrets;
 pub mod settings;
+pub mod stats;
 pub mod team;
 pub mod validate;
+pub mod views;
+pub mod visitor_chat;
 
 /// Facts about the request that the audit log and sign-in throttling need.
 #[derive(Debug, Clone, Default)]

@@ -1,10 +1,17 @@
 //! The HTTP surface: routes, the OpenAPI document built from the same route list, the JSON error
 //! handlers for what actix rejects before our handlers run, and the dashboard's static files.
 
+pub mod attachments;
 pub mod auth;
+pub mod conversations;
 pub mod extract;
+pub mod handoffs;
 pub mod health;
+pub mod leads;
 pub mod me;
+pub mod overview;
+pub mod quick_replies;
+pub mod sockets;
 pub mod spa;
 pub mod team;
 pub mod workspace;
@@ -78,6 +85,39 @@ where
                 .service(workspace::put_settings)
                 .service(workspace::get_billing)
                 .service(workspace::get_audit_log)
+                .service(conversations::list)
+                .service(conversations::counts)
+                .service(conversations::detail)
+                .service(conversations::messages)
+                .service(conversations::send)
+                .service(conversations::join)
+                .service(conversations::leave)
+                .service(conversations::resolve)
+                .service(conversations::reopen)
+                .service(conversations::book)
+                .service(handoffs::transfer)
+                .service(handoffs::delegate)
+                .service(handoffs::accept)
+                .service(handoffs::reject)
+                .service(handoffs::cancel)
+                .service(leads::capture)
+                .service(leads::list)
+                .service(quick_replies::list)
+                .service(quick_replies::create)
+                .service(quick_replies::update)
+                .service(quick_replies::remove)
+                .service(attachments::upload)
+                .service(attachments::download)
+                .service(overview::overview)
+                .service(overview::agents)
+                .service(overview::live_visitors)
+                .service(sockets::events)
+                .default_service(web::to(api_not_found)),
+        )
+        .service(
+            scope("/api/widget/v1")
+                .service(sockets::widget)
+                .service(sockets::widget_upload)
                 .default_service(web::to(api_not_found)),
         )
         .split_for_parts()

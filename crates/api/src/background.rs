@@ -1,0 +1,61 @@
+//! Periodic work every server process does: numbering events left unnumbered (a process died
+//! between commit and numbering), and pruning old events.
+
+use std::time::Duration;
+
+use chrono::Duration as ChronoDuration;
+
+use crate::clock::now;
+use crate::state::AppState;
+use crate::store;
+
+/// Events are kept this long; a dashboard resuming from older gets `resync`.
+const EVENT_RETENTION_DAYS: i64 = 7;
+
+/// Runs forever on the server's runtime.
+pub async fn run(state: AppState) {
+    let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
+    let mut seconds: u64 = 0;
+    loop {
+        tick.tick().await;
+        state.sequencer.sweep().await;
+        if seconds % 10 == 0 {
+            heartbeat(&state).await;
+        }
+        if seconds % 3600 == 0 {
+            prune_events(&state).await;
+        }
+        seconds += 1;
+    }
+}
+
+/// Says this process is alive (its visitors count as live) and forgets dead processes.
+async fn heartbeat(state: &AppState) {
+    let process_id = state.process_id.clone();
+    let result = state
+        .db
+        .write(move |conn| {
+            let at = now();
+            store::presence::heartbeat(conn, &process_id, at)?;
+            let stale =
+                at - ChronoDuration::seconds(crate::domain::people::PROCESS_ALIVE_SECONDS * 2);
+            Ok(store::presence::sweep_dead_processes(conn, stale)?)
+        })
+        .await;
+    if let Err(error) = result {
+        tracing::warn!(%error, "process heartbeat failed");
+    }
+}
+
+async fn prune_events(state: &AppState) {
+    let before = now() - ChronoDuration::days(EVENT_RETENTION_DAYS);
+    match state
+        .db
+        .write(move |conn| Ok(store::events::prune(conn, before)?))
+        .await
+    {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "pruned old events"),
+        Err(error) => tracing::warn!(%error, "pruning events failed"),
+    }
+}

@@ -1,0 +1,547 @@
+//! The Conversations page: the list and its counts, the detail panel and the thread, and what
+//! agents do in a conversation: join and leave (the join lock), send, resolve, reopen, book.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+use switchboard_types::conversations::{
+    BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
+};
+use switchboard_types::events::{AgentChange, EventPayload, MessageCreated};
+use switchboard_types::messages::{MessageView, SendMessageRequest};
+use switchboard_types::page::Page;
+use switchboard_types::{Role, Section};
+
+use super::conversation_state::{
+    agent_ref, bump_chart, load_locked, locked_by, not_joined, resolved_already, row, save_counted,
+};
+use super::counting::one;
+use super::handoffs::cancel_pending_in_tx;
+use super::member::Member;
+use super::messages::{insert_message, message_views, NewMessage};
+use super::views::{
+    conversation_row, handoff_view, rating_view, visitor_details, WHATSAPP_WINDOW_HOURS,
+};
+use super::{validate, RequestMeta};
+use crate::clock::{new_id, now, to_utc};
+use crate::error::{AppError, Violations};
+use crate::state::AppState;
+use crate::store::counters::CounterDelta;
+use crate::store::{self, bookings::Booking, conversations::Conversation, Conn};
+
+/// What the list asks for.
+pub struct ListQuery {
+    pub tab: Tab,
+    pub channel: Option<Channel>,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+/// A page of the list, newest activity first.
+pub async fn list(
+    state: &AppState,
+    member: &Member,
+    q: ListQuery,
+) -> Result<Page<ConversationRow>, AppError> {
+    member.require_section(Section::Conversations)?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(validate::decode_time_cursor)
+        .transpose()?;
+    let tenant = member.tenant_id.clone();
+    let rows = state
+        .db
+        .read(move |conn| {
+            Ok(store::conversations::page(
+                conn,
+                &tenant,
+                q.tab,
+                q.channel,
+                after,
+                q.limit + 1,
+            )?)
+        })
+        .await?;
+    let at = now();
+    Ok(validate::paginate(
+        rows,
+        q.limit,
+        |r| (r.conversation.last_activity_at, r.conversation.id.clone()),
+        |r| conversation_row(&r, at),
+    ))
+}
+
+/// Conversations per tab, from the counters (no history scan).
+pub async fn counts(
+    state: &AppState,
+    member: &Member,
+    channel: Option<Channel>,
+) -> Result<TabCounts, AppError> {
+    member.require_section(Section::Conversations)?;
+    let tenant = member.tenant_id.clone();
+    let t = state
+        .db
+        .read(move |conn| {
+            Ok(store::counters::totals(
+                conn,
+                &tenant,
+                channel.map(Channel::as_str),
+            )?)
+        })
+        .await?;
+    Ok(TabCounts {
+        all: t.total,
+        open: t.unresolved,
+        needs_agent: t.needs_agent,
+        resolved: t.resolved,
+        booked: t.booked,
+    })
+}
+
+/// Everything the detail panel shows.
+pub async fn detail(
+    state: &AppState,
+    member: &Member,
+    id: String,
+) -> Result<ConversationDetail, AppError> {
+    member.require_section(Section::Conversations)?;
+    let tenant = member.tenant_id.clone();
+    state
+        .db
+        .read(move |conn| detail_in(conn, &tenant, &id))
+        .await
+}
+
+/// The detail panel's data, read inside any connection or transaction.
+pub fn detail_in(
+    conn: &mut Conn,
+    tenant_id: &str,
+    id: &str,
+) -> Result<ConversationDetail, AppError> {
+    let listed = store::conversations::listed(conn, tenant_id, id)?
+        .ok_or(AppError::NotFound("Conversation"))?;
+    let c = &listed.conversation;
+    let visitor = store::visitors::find(conn, tenant_id, &c.visitor_id)?
+        .ok_or(AppError::NotFound("Visitor"))?;
+    let rating = store::ratings::find_for_conversation(conn, tenant_id, id)?;
+    let pending_delegation = match &c.pending_handoff_id {
+        Some(handoff_id) => pending_view(conn, tenant_id, handoff_id)?,
+        None => None,
+    };
+    let whatsapp_window_ends_at = (c.channel == "whatsapp")
+        .then_some(c.last_customer_message_at)
+        .flatten()
+        .map(|at| to_utc(at + chrono::Duration::hours(WHATSAPP_WINDOW_HOURS)));
+    Ok(ConversationDetail {
+        conversation: conversation_row(&listed, now()),
+        visitor: visitor_details(&visitor),
+        rating: rating.as_ref().map(rating_view),
+        pending_delegation,
+        whatsapp_window_ends_at,
+        resolved_at: c.resolved_at.map(to_utc),
+        resolved_by: c.resolved_by.clone().map(Into::into),
+        last_customer_message_at: c.last_customer_message_at.map(to_utc),
+    })
+}
+
+fn pending_view(
+    conn: &mut Conn,
+    tenant_id: &str,
+    handoff_id: &str,
+) -> Result<Option<switchboard_types::handoffs::HandoffView>, AppError> {
+    let Some(h) = store::handoffs::find(conn, tenant_id, handoff_id)? else {
+        return Ok(None);
+    };
+    let from = match &h.from_user_id {
+        Some(id) => Some(agent_ref(conn, tenant_id, id)?.name),
+        None => None,
+    };
+    let to = agent_ref(conn, tenant_id, &h.to_user_id)?.name;
+    Ok(Some(handoff_view(&h, from, to)))
+}
+
+/// A page of the thread: up to `limit` messages before the cursor (default: the newest), in
+/// chronological order; `next_cursor` fetches the older ones.
+pub async fn messages(
+    state: &AppState,
+    member: &Member,
+    id: String,
+    before: Option<String>,
+    limit: i64,
+) -> Result<Page<MessageView>, AppError> {
+    member.require_section(Section::Conversations)?;
+    let before = before
+        .as_deref()
+        .map(validate::decode_time_cursor)
+        .transpose()?;
+    let (tenant, st) = (member.tenant_id.clone(), state.clone());
+    state
+        .db
+        .read(move |conn| {
+            let conversation = store::conversations::find(conn, &tenant, &id)?
+                .ok_or(AppError::NotFound("Conversation"))?;
+            let mut rows = store::messages::page_before(conn, &tenant, &id, before, limit + 1)?;
+            let has_more = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let next_cursor = has_more
+                .then(|| {
+                    rows.last()
+                        .map(|(m, _)| validate::encode_time_cursor(m.created_at, &m.id))
+                })
+                .flatten();
+            rows.reverse();
+            let items = message_views(conn, &st, &conversation, rows)?;
+            Ok(Page { items, next_cursor })
+        })
+        .await
+}
+
+/// Takes the join lock. A second agent gets 409 `conversation_locked` naming the holder; an
+/// admin or the owner may pass `force` to take it over.
+pub async fn join(
+    state: &AppState,
+    member: &Member,
+    id: String,
+    force: bool,
+    meta: RequestMeta,
+) -> Result<ConversationDetail, AppError> {
+    member.require_section(Section::Conversations)?;
+    let me = member.user_id()?.to_string();
+    if force {
+        member.require_role(Role::Admin)?;
+    }
+    let member2 = member.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let tenant = member2.tenant_id.as_str();
+            let before = take_lock(conn, tenant, &id, &me, force)?;
+            if before.status == "resolved" {
+                return Err(resolved_already());
+            }
+            let mut after = before.clone();
+            after.assignee_id = Some(me.clone());
+            if after.status == "needs_agent" {
+                after.status = "open".into();
+                after.needs_agent_since = None;
+            }
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            let conversation = row(conn, tenant, &id)?;
+            if let Some(previous) = before.assignee_id.as_deref().filter(|p| *p != me) {
+                let agent = agent_ref(conn, tenant, previous)?;
+                outbox.emit(
+                    EventPayload::AgentLeft(AgentChange {
+                        conversation: conversation.clone(),
+                        agent,
+                    }),
+                    Some(&id),
+                    Some(&after.visitor_id),
+                );
+                super::audit::record(
+                    conn,
+                    &member2,
+                    &meta,
+                    "conversation.force_taken",
+                    Some(super::audit::Target {
+                        kind: "conversation",
+                        id: &id,
+                    }),
+                    json!({ "from": previous }),
+                )?;
+            }
+            let agent = agent_ref(conn, tenant, &me)?;
+            outbox.emit(
+                EventPayload::AgentJoined(AgentChange {
+                    conversation,
+                    agent,
+                }),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            detail_in(conn, tenant, &id)
+        })
+        .await
+}
+
+/// The conditional UPDATE of the join lock, then the row (locked by that UPDATE).
+fn take_lock(
+    conn: &mut Conn,
+    tenant_id: &str,
+    id: &str,
+    me: &str,
+    force: bool,
+) -> Result<Conversation, AppError> {
+    if force {
+        return load_locked(conn, tenant_id, id);
+    }
+    if store::conversations::try_take(conn, tenant_id, id, me)? {
+        // The UPDATE holds the row lock now; the previous holder was nobody or me.
+        return load_locked(conn, tenant_id, id);
+    }
+    match store::conversations::find(conn, tenant_id, id)? {
+        Some(Conversation {
+            assignee_id: Some(holder),
+            ..
+        }) => Err(locked_by(conn, tenant_id, &holder)),
+        Some(_) => Err(AppError::conflict(
+            "conversation_locked",
+            "Locked by another agent.",
+            json!({}),
+        )),
+        None => Err(AppError::NotFound("Conversation")),
+    }
+}
+
+/// Releases the join lock; the AI may resume. A delegation the holder made is withdrawn.
+pub async fn leave(
+    state: &AppState,
+    member: &Member,
+    id: String,
+) -> Result<ConversationDetail, AppError> {
+    member.require_section(Section::Conversations)?;
+    let me = member.user_id()?.to_string();
+    let tenant = member.tenant_id.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let before = load_locked(conn, &tenant, &id)?;
+            if before.assignee_id.as_deref() != Some(me.as_str()) {
+                return Err(not_joined());
+            }
+            let mut after = before.clone();
+            after.assignee_id = None;
+            cancel_pending_in_tx(conn, outbox, &mut after)?;
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            let conversation = row(conn, &tenant, &id)?;
+            let agent = agent_ref(conn, &tenant, &me)?;
+            outbox.emit(
+                EventPayload::AgentLeft(AgentChange {
+                    conversation,
+                    agent,
+                }),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            detail_in(conn, &tenant, &id)
+        })
+        .await
+}
+
+/// Whether `member` may act as the agent of `c`: the holder, or an admin/owner (or API key).
+pub fn check_may_act(conn: &mut Conn, member: &Member, c: &Conversation) -> Result<(), AppError> {
+    let holds = c.assignee_id.is_some() && c.assignee_id.as_deref() == member.user_id_opt();
+    if holds || member.role.at_least(Role::Admin) {
+        return Ok(());
+    }
+    match &c.assignee_id {
+        Some(holder) => Err(locked_by(conn, &c.tenant_id, holder)),
+        None => Err(not_joined()),
+    }
+}
+
+/// Sends an agent message. Idempotent on `client_message_id`: a resend returns the stored
+/// message and `false` (nothing new stored, no second event).
+pub async fn send(
+    state: &AppState,
+    member: &Member,
+    id: String,
+    req: SendMessageRequest,
+) -> Result<(MessageView, bool), AppError> {
+    member.require_section(Section::Conversations)?;
+    let me = member.user_id()?.to_string();
+    let (body, client_id) = validate_send(&req)?;
+    let (member2, st) = (member.clone(), state.clone());
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let tenant = member2.tenant_id.as_str();
+            let before = load_locked(conn, tenant, &id)?;
+            if let Some(existing) =
+                store::messages::find_by_client_id(conn, tenant, &id, &client_id)?
+            {
+                let view = message_views(conn, &st, &before, vec![existing])?.remove(0);
+                return Ok((view, false));
+            }
+            check_may_act(conn, &member2, &before)?;
+            if before.status == "resolved" {
+                return Err(resolved_already());
+            }
+            let new = NewMessage::agent(&me, body, req.attachment_id.map(|a| a.0), client_id);
+            let (message, attachment) = insert_message(conn, &before, new)?;
+            let mut after = before.clone();
+            after.message_count += 1;
+            after.last_activity_at = message.created_at;
+            save_counted(
+                conn,
+                Some(&before),
+                &after,
+                CounterDelta {
+                    messages_agent: 1,
+                    ..Default::default()
+                },
+            )?;
+            bump_chart(conn, &after, message.created_at, one(|d| d.messages = 1))?;
+            let view = message_views(conn, &st, &after, vec![(message, attachment)])?.remove(0);
+            let conversation = row(conn, tenant, &id)?;
+            outbox.emit(
+                EventPayload::MessageCreated(MessageCreated {
+                    message: view.clone(),
+                    conversation,
+                }),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            Ok((view, true))
+        })
+        .await
+}
+
+fn validate_send(req: &SendMessageRequest) -> Result<(Option<String>, String), AppError> {
+    let mut v = Violations::default();
+    let client_id = validate::text(&mut v, "client_message_id", &req.client_message_id, 1, 100);
+    let body = validate::optional_text(&mut v, "body", req.body.as_deref(), 4000);
+    if body.is_none() && req.attachment_id.is_none() {
+        v.add("body", "is required when there is no attachment");
+    }
+    v.finish()?;
+    Ok((body, client_id))
+}
+
+/// Resolves the conversation (holder, admin or owner). A pending delegation is withdrawn.
+pub async fn resolve(
+    state: &AppState,
+    member: &Member,
+    id: String,
+) -> Result<ConversationDetail, AppError> {
+    member.require_section(Section::Conversations)?;
+    let member2 = member.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let tenant = member2.tenant_id.as_str();
+            let before = load_locked(conn, tenant, &id)?;
+            if before.status == "resolved" {
+                return Err(AppError::conflict(
+                    "already_resolved",
+                    "This conversation is already resolved.",
+                    json!({}),
+                ));
+            }
+            check_may_act(conn, &member2, &before)?;
+            let at = now();
+            let mut after = before.clone();
+            after.status = "resolved".into();
+            after.needs_agent_since = None;
+            after.resolved_at = Some(at);
+            after.resolved_by = member2.user_id_opt().map(str::to_string);
+            after.last_activity_at = at;
+            cancel_pending_in_tx(conn, outbox, &mut after)?;
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            bump_chart(conn, &after, at, one(|d| d.resolved = 1))?;
+            let conversation = row(conn, tenant, &id)?;
+            outbox.emit(
+                EventPayload::ConversationResolved(conversation),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            detail_in(conn, tenant, &id)
+        })
+        .await
+}
+
+/// Reopens a resolved conversation.
+pub async fn reopen(
+    state: &AppState,
+    member: &Member,
+    id: String,
+) -> Result<ConversationDetail, AppError> {
+    member.require_section(Section::Conversations)?;
+    let tenant = member.tenant_id.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let before = load_locked(conn, &tenant, &id)?;
+            if before.status != "resolved" {
+                return Err(AppError::conflict(
+                    "not_resolved",
+                    "This conversation is not resolved.",
+                    json!({}),
+                ));
+            }
+            let after = reopened(&before, now());
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            let conversation = row(conn, &tenant, &id)?;
+            outbox.emit(
+                EventPayload::ConversationUpdated(conversation),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            detail_in(conn, &tenant, &id)
+        })
+        .await
+}
+
+/// The conversation as it is once reopened at `at`.
+pub fn reopened(before: &Conversation, at: NaiveDateTime) -> Conversation {
+    let mut after = before.clone();
+    after.status = "open".into();
+    after.resolved_at = None;
+    after.resolved_by = None;
+    after.last_activity_at = at;
+    after
+}
+
+/// Records a meeting booked from the conversation and marks it booked.
+pub async fn book(
+    state: &AppState,
+    member: &Member,
+    id: String,
+    req: BookingRequest,
+) -> Result<BookingView, AppError> {
+    member.require_section(Section::Conversations)?;
+    let mut v = Violations::default();
+    let note = validate::optional_text(&mut v, "note", req.note.as_deref(), 500);
+    if req.ends_at.is_some_and(|end| end <= req.starts_at) {
+        v.add("ends_at", "must be after starts_at");
+    }
+    v.finish()?;
+    let member2 = member.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let tenant = member2.tenant_id.as_str();
+            let before = load_locked(conn, tenant, &id)?;
+            let booking = Booking {
+                id: new_id(),
+                tenant_id: tenant.to_string(),
+                conversation_id: id.clone(),
+                starts_at: req.starts_at.naive_utc(),
+                ends_at: req.ends_at.map(|e| e.naive_utc()),
+                note,
+                created_by: member2.user_id_opt().map(str::to_string),
+                created_at: now(),
+            };
+            store::bookings::insert(conn, &booking)?;
+            let mut after = before.clone();
+            after.booked = true;
+            after.last_activity_at = booking.created_at;
+            save_counted(
+                conn,
+                Some(&before),
+                &after,
+                CounterDelta {
+                    bookings: 1,
+                    ..Default::default()
+                },
+            )?;
+            bump_chart(conn, &after, booking.created_at, one(|d| d.bookings = 1))?;
+            outbox.emit(
+                EventPayload::ConversationUpdated(row(conn, tenant, &id)?),
+                Some(&id),
+                Some(&after.visitor_id),
+            );
+            Ok(BookingView {
+                id: booking.id.into(),
+                conversation_id: booking.conversation_id.into(),
+                starts_at: to_utc(booking.starts_at),
+                ends_at: booking.ends_at.map(to_utc),
+                note: booking.note,
+                created_at: to_utc(booking.created_at),
+            })
+        })
+        .await
+}

@@ -1,0 +1,157 @@
+//! Storing messages (with their attachments) and showing them with their senders' names.
+
+use std::collections::HashMap;
+
+use switchboard_types::messages::{MessageKind, MessageView, Sender};
+
+use super::views::message_view;
+use crate::clock::{new_id, now};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{
+    self, attachments::Attachment, conversations::Conversation, messages::Message, Conn,
+};
+
+/// A message about to be stored.
+pub struct NewMessage {
+    pub sender: Sender,
+    pub sender_user_id: Option<String>,
+    pub body: Option<String>,
+    pub attachment_id: Option<String>,
+    pub client_message_id: Option<String>,
+    pub kind: Option<MessageKind>,
+    pub payload: Option<serde_json::Value>,
+}
+
+impl NewMessage {
+    /// An agent's text and/or attachment.
+    pub fn agent(
+        user_id: &str,
+        body: Option<String>,
+        attachment_id: Option<String>,
+        client_id: String,
+    ) -> Self {
+        NewMessage {
+            sender: Sender::Agent,
+            sender_user_id: Some(user_id.to_string()),
+            body,
+            attachment_id,
+            client_message_id: Some(client_id),
+            kind: None,
+            payload: None,
+        }
+    }
+
+    /// A visitor's text and/or attachment.
+    pub fn customer(
+        body: Option<String>,
+        attachment_id: Option<String>,
+        client_id: String,
+    ) -> Self {
+        NewMessage {
+            sender: Sender::Customer,
+            sender_user_id: None,
+            body,
+            attachment_id,
+            client_message_id: Some(client_id),
+            kind: None,
+            payload: None,
+        }
+    }
+}
+
+/// Stores the message in `c`, binding its attachment to the conversation. The kind follows
+/// the attachment (image, voice, file) unless given.
+pub fn insert_message(
+    conn: &mut Conn,
+    c: &Conversation,
+    new: NewMessage,
+) -> Result<(Message, Option<Attachment>), AppError> {
+    let attachment = match &new.attachment_id {
+        Some(id) => Some(usable_attachment(conn, c, id)?),
+        None => None,
+    };
+    let kind = new
+        .kind
+        .unwrap_or(match attachment.as_ref().map(|a| a.kind.as_str()) {
+            Some("image") => MessageKind::Image,
+            Some("voice") => MessageKind::Voice,
+            Some(_) => MessageKind::File,
+            None => MessageKind::Text,
+        });
+    let message = Message {
+        id: new_id(),
+        tenant_id: c.tenant_id.clone(),
+        conversation_id: c.id.clone(),
+        sender: new.sender.as_str().into(),
+        sender_user_id: new.sender_user_id,
+        kind: kind.as_str().into(),
+        body: new.body,
+        attachment_id: new.attachment_id,
+        payload: new.payload.map(|p| p.to_string()),
+        client_message_id: new.client_message_id,
+        created_at: now(),
+    };
+    store::messages::insert(conn, &message)?;
+    Ok((message, attachment))
+}
+
+/// The attachment must belong to the tenant and not already belong to another conversation.
+fn usable_attachment(conn: &mut Conn, c: &Conversation, id: &str) -> Result<Attachment, AppError> {
+    let unknown = || {
+        AppError::invalid_field(
+            "attachment_id",
+            "is not an attachment uploaded to this workspace",
+        )
+    };
+    let mut attachment = store::attachments::find(conn, &c.tenant_id, id)?.ok_or_else(unknown)?;
+    match attachment.conversation_id.as_deref() {
+        Some(other) if other != c.id => Err(unknown()),
+        Some(_) => Ok(attachment),
+        None => {
+            store::attachments::bind_to_conversation(conn, &c.tenant_id, id, &c.id)?;
+            attachment.conversation_id = Some(c.id.clone());
+            Ok(attachment)
+        }
+    }
+}
+
+/// Messages as clients see them, with each sender's display name.
+pub fn message_views(
+    conn: &mut Conn,
+    state: &AppState,
+    c: &Conversation,
+    rows: Vec<(Message, Option<Attachment>)>,
+) -> Result<Vec<MessageView>, AppError> {
+    let mut agent_names: HashMap<String, String> = HashMap::new();
+    let mut visitor_name: Option<String> = None;
+    let mut views = Vec::with_capacity(rows.len());
+    for (m, attachment) in rows {
+        let name = match m.sender.as_str() {
+            "agent" => {
+                let id = m.sender_user_id.clone().unwrap_or_default();
+                if !agent_names.contains_key(&id) {
+                    let name = store::users::find(conn, &c.tenant_id, &id)?
+                        .map(|u| u.name)
+                        .unwrap_or_else(|| "Agent".into());
+                    agent_names.insert(id.clone(), name);
+                }
+                agent_names[&id].clone()
+            }
+            "customer" => {
+                if visitor_name.is_none() {
+                    let v = store::visitors::find(conn, &c.tenant_id, &c.visitor_id)?;
+                    visitor_name = Some(
+                        v.map(|v| v.name.unwrap_or(v.display_id))
+                            .unwrap_or_else(|| "Visitor".into()),
+                    );
+                }
+                visitor_name.clone().unwrap_or_default()
+            }
+            "ai" => "AI assistant".into(),
+            _ => "Switchboard".into(),
+        };
+        views.push(message_view(state, &m, attachment.as_ref(), name));
+    }
+    Ok(views)
+}

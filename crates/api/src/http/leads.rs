@@ -1,0 +1,61 @@
+//! Leads: capture from a conversation, list, CSV export.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use switchboard_types::error::ErrorBody;
+use switchboard_types::leads::{CaptureLeadRequest, LeadView};
+use switchboard_types::page::Page;
+
+use super::extract::ValidJson;
+use super::workspace::PageQuery;
+use crate::domain::{leads, member::Member, validate};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Capture a lead from the conversation (email required; name and phone default to the pre-chat form).
+#[utoipa::path(tag = "leads", security(("bearer" = [])), request_body = CaptureLeadRequest,
+    params(("id" = String, Path, description = "The conversation")), responses(
+    (status = 201, body = LeadView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/conversations/{id}/lead")]
+pub async fn capture(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<String>,
+    body: ValidJson<CaptureLeadRequest>,
+) -> Result<HttpResponse, AppError> {
+    let lead = leads::capture(&state, &member, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(lead))
+}
+
+/// Leads, newest first. With `Accept: text/csv`, every lead as a CSV file (paging ignored).
+#[utoipa::path(tag = "leads", security(("bearer" = [])), params(PageQuery), responses(
+    (status = 200, description = "A page of leads, or the CSV export", content(
+        (Page<LeadView> = "application/json"),
+        (String = "text/csv"))),
+    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[get("/leads")]
+pub async fn list(
+    state: web::Data<AppState>,
+    member: Member,
+    req: HttpRequest,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let wants_csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"));
+    if wants_csv {
+        let csv = leads::export_csv(&state, &member).await?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"leads.csv\"",
+            ))
+            .body(csv));
+    }
+    let q = q.into_inner();
+    let limit = validate::limit(q.limit)?;
+    Ok(HttpResponse::Ok().json(leads::list(&state, &member, q.cursor, limit).await?))
+}

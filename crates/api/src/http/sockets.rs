@@ -1,0 +1,154 @@
+//! The WebSocket endpoints: the dashboard's event socket and the visitor (widget) socket, plus
+//! the widget's upload endpoint.
+
+use actix_multipart::Multipart;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use switchboard_types::error::ErrorBody;
+use switchboard_types::messages::AttachmentView;
+
+use super::attachments::read_upload;
+use super::extract::{bearer_token, client_ip};
+use crate::domain::attachments::{self, Uploader};
+use crate::domain::auth::{self, AccessClaims};
+use crate::domain::visitor_chat;
+use crate::error::AppError;
+use crate::realtime::{dashboard_socket, visitor_socket};
+use crate::state::AppState;
+
+/// Parameters of the event socket.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// Access token (browsers cannot set headers on WebSockets); `Authorization` works too.
+    pub access_token: Option<String>,
+    /// The last `seq` the client saw: everything after it is replayed, in order, first.
+    pub since: Option<i64>,
+}
+
+/// The per-tenant event socket (WebSocket). Frames: `{"type":"hello","seq"}`, then events
+/// `{"seq","type","at","data"}` in order; `{"type":"resync"}` when the client must refetch.
+/// Close codes: 4001 token expired (refresh, reconnect with `since`), 4003 session ended,
+/// 4008 fell behind (after `resync`), 1012 server restarting.
+#[utoipa::path(tag = "realtime", params(EventsQuery), responses(
+    (status = 101, description = "Switching to the WebSocket protocol"), (status = 401, body = ErrorBody)))]
+#[get("/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    q: web::Query<EventsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let bearer = q
+        .access_token
+        .or_else(|| bearer_token(&req))
+        .ok_or_else(|| AppError::unauthorized("unauthorized", "Sign in to continue."))?;
+    let member = auth::authenticate(&state, &bearer).await?;
+    let token_expires_at = state
+        .jwt
+        .verify::<AccessClaims>(&bearer)
+        .ok()
+        .map(|c| c.exp);
+    let (response, session, stream) =
+        actix_ws::handle(&req, body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    let dashboard = dashboard_socket::Dashboard {
+        member,
+        bearer,
+        token_expires_at,
+        since: q.since,
+    };
+    actix_web::rt::spawn(dashboard_socket::serve(
+        state.get_ref().clone(),
+        session,
+        stream,
+        dashboard,
+    ));
+    Ok(response)
+}
+
+/// Parameters of the visitor socket.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct WidgetQuery {
+    /// The workspace's widget key.
+    pub key: String,
+    /// The visitor token from an earlier `welcome` frame; absent for a new visitor.
+    pub token: Option<String>,
+}
+
+/// The visitor socket (WebSocket) the chat widget uses. The first frame is `welcome` with the
+/// visitor token to keep; see the README for every frame.
+#[utoipa::path(tag = "widget", params(WidgetQuery), responses(
+    (status = 101, description = "Switching to the WebSocket protocol"),
+    (status = 401, description = "Unknown widget key", body = ErrorBody),
+    (status = 429, description = "Too many sockets from this address", body = ErrorBody)))]
+#[get("/ws")]
+pub async fn widget(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+    q: web::Query<WidgetQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let address = client_ip(&req, state.config.trust_proxy_headers)
+        .and_then(|ip| ip.parse().ok())
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let (tenant, ctx, token) = visitor_chat::identify(&state, &q.key, q.token.as_deref()).await?;
+    if !state
+        .hub
+        .admit(address, state.config.widget_max_connections_per_address)
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 10,
+        });
+    }
+    let prepared = async {
+        let welcome = visitor_chat::welcome(&state, &tenant, &ctx, token).await?;
+        let (response, session, stream) =
+            actix_ws::handle(&req, body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+        Ok::<_, AppError>((welcome, response, session, stream))
+    }
+    .await;
+    let (welcome, response, session, stream) = match prepared {
+        Ok(parts) => parts,
+        Err(error) => {
+            state.hub.release(address);
+            return Err(error);
+        }
+    };
+    let visitor = visitor_socket::Visitor {
+        rating_categories: serde_json::from_str(&tenant.rating_categories).unwrap_or_default(),
+        ctx,
+        address,
+        welcome,
+    };
+    actix_web::rt::spawn(visitor_socket::serve(
+        state.get_ref().clone(),
+        session,
+        stream,
+        visitor,
+    ));
+    Ok(response)
+}
+
+/// Upload a file from the widget (`Authorization: Bearer <visitor token>`), then send its id
+/// in a `message` frame.
+#[utoipa::path(tag = "widget", request_body(content = super::attachments::UploadForm, content_type = "multipart/form-data"), responses(
+    (status = 201, body = AttachmentView), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[post("/attachments")]
+pub async fn widget_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let token = bearer_token(&req).ok_or_else(|| {
+        AppError::unauthorized("invalid_visitor_token", "Send the visitor token.")
+    })?;
+    let ctx = visitor_chat::verify_token(&state, &token)?;
+    let upload = read_upload(form).await?;
+    let uploader = Uploader::Visitor {
+        tenant_id: &ctx.tenant_id,
+        visitor_id: &ctx.visitor_id,
+    };
+    let view = attachments::upload(&state, uploader, upload).await?;
+    Ok(HttpResponse::Created().json(view))
+}

@@ -1,0 +1,253 @@
+//! One dashboard's event socket: resume from `since` (or resync), then live events in order
+//! with no gap and no duplicate, heartbeats both ways, a bounded queue, and a clean close when
+//! the access token expires or the session ends.
+
+use std::time::{Duration, Instant};
+
+use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
+use serde_json::json;
+
+use super::dispatch::envelope;
+use super::hub::{Outgoing, Registration};
+use crate::domain::auth;
+use crate::domain::member::Member;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::events as event_store;
+
+/// Pings go out this often.
+pub const HEARTBEAT: Duration = Duration::from_secs(20);
+/// A peer silent this long is dropped.
+pub const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+/// Most events replayed on resume; a client further behind gets `resync`.
+const REPLAY_LIMIT: i64 = 10_000;
+
+/// Close codes the dashboard acts on.
+pub mod close {
+    /// The access token expired: refresh it and reconnect with `since`.
+    pub const TOKEN_EXPIRED: u16 = 4001;
+    /// The session ended (signed out, deactivated): sign in again.
+    pub const SESSION_ENDED: u16 = 4003;
+    /// The socket fell too far behind; it was sent `resync` first.
+    pub const TOO_SLOW: u16 = 4008;
+}
+
+/// A connected dashboard.
+pub struct Dashboard {
+    pub member: Member,
+    pub bearer: String,
+    pub token_expires_at: Option<i64>,
+    pub since: Option<i64>,
+}
+
+/// Runs the socket until it closes.
+pub async fn serve(
+    state: AppState,
+    mut session: Session,
+    mut stream: MessageStream,
+    dashboard: Dashboard,
+) {
+    let tenant = dashboard.member.tenant_id.clone();
+    let mut registration = state.hub.register_dashboard(&tenant);
+    let reason = match start(&state, &mut session, &dashboard).await {
+        Ok(position) => {
+            state.hub.note_position(&tenant, position);
+            pump(
+                &state,
+                &mut session,
+                &mut stream,
+                &mut registration,
+                &dashboard,
+                position,
+            )
+            .await
+        }
+        Err(error) => {
+            tracing::warn!(%error, "event socket could not start");
+            Some(CloseReason {
+                code: CloseCode::Error,
+                description: Some("could not read events".into()),
+            })
+        }
+    };
+    state.hub.unregister(registration.id);
+    let _ = session.close(reason).await;
+}
+
+/// Sends `hello`, then everything after `since` (or `resync` when that is no longer kept).
+/// Returns the sequence number the client is now at.
+async fn start(
+    state: &AppState,
+    session: &mut Session,
+    dashboard: &Dashboard,
+) -> Result<i64, AppError> {
+    let tenant = dashboard.member.tenant_id.clone();
+    let since = dashboard.since;
+    let (latest, oldest) = state
+        .db
+        .read(move |conn| {
+            Ok((
+                event_store::latest_seq(conn, &tenant)?,
+                event_store::oldest_kept(conn, &tenant)?,
+            ))
+        })
+        .await?;
+    send_json(session, json!({ "type": "hello", "seq": latest })).await?;
+    let Some(since) = since else {
+        return Ok(latest);
+    };
+    let kept_from = oldest.unwrap_or(latest + 1);
+    if since > latest || since + 1 < kept_from || latest - since > REPLAY_LIMIT {
+        send_json(session, json!({ "type": "resync", "seq": latest })).await?;
+        return Ok(latest);
+    }
+    replay(state, session, &dashboard.member.tenant_id, since, latest).await
+}
+
+/// Sends stored events in `(after, up_to]` in order; returns the last sequence number sent.
+async fn replay(
+    state: &AppState,
+    session: &mut Session,
+    tenant_id: &str,
+    after: i64,
+    up_to: i64,
+) -> Result<i64, AppError> {
+    let mut position = after;
+    while position < up_to {
+        let tenant = tenant_id.to_string();
+        let from = position;
+        let events = state
+            .db
+            .read(move |conn| Ok(event_store::after(conn, &tenant, from, 1000)?))
+            .await?;
+        if events.is_empty() {
+            break;
+        }
+        for event in events
+            .iter()
+            .take_while(|e| e.seq.is_some_and(|s| s <= up_to))
+        {
+            let seq = event.seq.unwrap_or(position);
+            send_text(session, &envelope(event, seq)).await?;
+            position = seq;
+        }
+        if events
+            .last()
+            .and_then(|e| e.seq)
+            .is_some_and(|s| s >= up_to)
+        {
+            break;
+        }
+    }
+    Ok(position)
+}
+
+/// The live loop. Returns how to close.
+async fn pump(
+    state: &AppState,
+    session: &mut Session,
+    stream: &mut MessageStream,
+    registration: &mut Registration,
+    dashboard: &Dashboard,
+    mut position: i64,
+) -> Option<CloseReason> {
+    let mut heartbeat = actix_web::rt::time::interval(HEARTBEAT);
+    let mut last_heard = Instant::now();
+    let mut shutdown = state.shutdown.subscribe();
+    let expiry = token_expiry(dashboard.token_expires_at);
+    tokio::pin!(expiry);
+    loop {
+        tokio::select! {
+            incoming = stream.recv() => match incoming {
+                Some(Ok(message)) => {
+                    last_heard = Instant::now();
+                    if let Some(reason) = answer_client(session, message).await {
+                        return reason;
+                    }
+                }
+                _ => return None,
+            },
+            outgoing = registration.queue.recv() => {
+                let Some(Outgoing::Event { seq, frame }) = outgoing else { continue };
+                if seq <= position {
+                    continue;
+                }
+                if seq > position + 1 {
+                    // The bus skipped events (another process published out of order, or
+                    // dropped them): fill the gap from the database before going on.
+                    let filled = replay(state, session, &dashboard.member.tenant_id, position, seq - 1).await;
+                    if !matches!(filled, Ok(p) if p == seq - 1) {
+                        return resync_and_close(session, "events were missed").await;
+                    }
+                }
+                if send_text(session, &frame).await.is_err() {
+                    return None;
+                }
+                position = seq;
+            }
+            _ = registration.overflowed.notified() => return resync_and_close(session, "the connection fell behind").await,
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT {
+                    return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
+                }
+                if session.ping(b"").await.is_err() {
+                    return None;
+                }
+                if auth::authenticate(state, &dashboard.bearer).await.is_err() {
+                    return Some(close_with(close::SESSION_ENDED, "session_ended"));
+                }
+            }
+            _ = &mut expiry => return Some(close_with(close::TOKEN_EXPIRED, "token_expired")),
+            _ = shutdown.changed() => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
+        }
+    }
+}
+
+/// Answers pings and application-level `{"type":"ping"}`; returns a close reason to stop.
+async fn answer_client(session: &mut Session, message: Message) -> Option<Option<CloseReason>> {
+    match message {
+        Message::Ping(bytes) => session.pong(&bytes).await.err().map(|_| None),
+        Message::Text(text) if text.contains("\"ping\"") => {
+            send_json(session, json!({ "type": "pong" }))
+                .await
+                .err()
+                .map(|_| None)
+        }
+        Message::Close(_) => Some(None),
+        _ => None,
+    }
+}
+
+async fn resync_and_close(session: &mut Session, why: &str) -> Option<CloseReason> {
+    let _ = send_json(session, json!({ "type": "resync", "reason": why })).await;
+    Some(close_with(close::TOO_SLOW, "resync"))
+}
+
+fn close_with(code: u16, description: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(description.into()),
+    }
+}
+
+/// Resolves when the access token expires (never for API keys).
+async fn token_expiry(expires_at: Option<i64>) {
+    match expires_at {
+        Some(at) => {
+            let wait = (at - chrono::Utc::now().timestamp()).max(0) as u64;
+            actix_web::rt::time::sleep(Duration::from_secs(wait)).await
+        }
+        None => std::future::pending().await,
+    }
+}
+
+async fn send_json(session: &mut Session, value: serde_json::Value) -> Result<(), AppError> {
+    send_text(session, &value.to_string()).await
+}
+
+async fn send_text(session: &mut Session, text: &str) -> Result<(), AppError> {
+    session
+        .text(text.to_string())
+        .await
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("socket closed")))
+}

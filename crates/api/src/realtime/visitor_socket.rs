@@ -1,0 +1,361 @@
+//! One visitor's socket (the chat widget): frames from the visitor are validated, rate-limited
+//! and applied; events about the visitor's conversation come back as widget frames.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use actix_ws::{CloseCode, CloseReason, Message, MessageStream, ProtocolError, Session};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, Typing};
+use switchboard_types::messages::Sender;
+use switchboard_types::widget::{ServerFrame, VisitorFrame};
+
+use super::dashboard_socket::{HEARTBEAT, SILENCE_LIMIT};
+use super::hub::{Outgoing, Registration};
+use super::presence::PresenceGuard;
+use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Largest frame a visitor may send.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Typing notices are forwarded at most this often.
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+
+/// A connected visitor.
+pub struct Visitor {
+    pub ctx: VisitorCtx,
+    pub address: IpAddr,
+    pub rating_categories: Vec<String>,
+    pub welcome: ServerFrame,
+}
+
+/// Runs the socket until it closes.
+pub async fn serve(state: AppState, mut session: Session, stream: MessageStream, visitor: Visitor) {
+    let mut stream = stream.max_frame_size(MAX_FRAME_BYTES);
+    let mut registration = state
+        .hub
+        .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
+    let mut presence = PresenceGuard::new(&state, &visitor.ctx);
+    let reason = match note_position(&state, &visitor.ctx.tenant_id).await {
+        Ok(()) if send(&mut session, &visitor.welcome).await => {
+            pump(
+                &state,
+                &mut session,
+                &mut stream,
+                &mut registration,
+                &visitor,
+                &mut presence,
+            )
+            .await
+        }
+        _ => None,
+    };
+    state.hub.unregister(registration.id);
+    state.hub.release(visitor.address);
+    presence.leave().await;
+    let _ = session.close(reason).await;
+}
+
+async fn note_position(state: &AppState, tenant_id: &str) -> Result<(), AppError> {
+    let tenant = tenant_id.to_string();
+    let latest = state
+        .db
+        .read(move |conn| Ok(crate::store::events::latest_seq(conn, &tenant)?))
+        .await?;
+    state.hub.note_position(tenant_id, latest);
+    Ok(())
+}
+
+/// Per-socket limits: messages and other frames each have their own budget.
+struct Limits {
+    messages: DefaultDirectRateLimiter,
+    frames: DefaultDirectRateLimiter,
+    last_typing: Option<Instant>,
+}
+
+impl Limits {
+    fn new(state: &AppState) -> Limits {
+        let per_second =
+            NonZeroU32::new(state.config.widget_messages_per_second.max(1)).expect("non-zero");
+        let burst =
+            NonZeroU32::new(state.config.widget_messages_per_second.max(1) * 2).expect("non-zero");
+        Limits {
+            messages: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+            frames: RateLimiter::direct(
+                Quota::per_second(NonZeroU32::new(20).expect("20"))
+                    .allow_burst(NonZeroU32::new(40).expect("40")),
+            ),
+            last_typing: None,
+        }
+    }
+}
+
+async fn pump(
+    state: &AppState,
+    session: &mut Session,
+    stream: &mut MessageStream,
+    registration: &mut Registration,
+    visitor: &Visitor,
+    presence: &mut PresenceGuard,
+) -> Option<CloseReason> {
+    let mut heartbeat = actix_web::rt::time::interval(HEARTBEAT);
+    let mut last_heard = Instant::now();
+    let mut limits = Limits::new(state);
+    let mut shutdown = state.shutdown.subscribe();
+    loop {
+        tokio::select! {
+            incoming = stream.recv() => {
+                last_heard = Instant::now();
+                match incoming {
+                    Some(Ok(Message::Text(text))) => {
+                        if let Some(reason) = on_text(state, session, visitor, presence, &mut limits, &text).await {
+                            return reason;
+                        }
+                    }
+                    Some(Ok(Message::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
+                    Some(Ok(Message::Binary(_))) => {
+                        send(session, &error_frame("invalid_frame", "Send JSON text frames.", None)).await;
+                    }
+                    Some(Ok(Message::Close(_))) | None => return None,
+                    Some(Err(ProtocolError::Overflow)) => {
+                        send(session, &error_frame("frame_too_large", "Frames may be at most 16 KiB.", None)).await;
+                        return Some(CloseReason { code: CloseCode::Size, description: Some("frame too large".into()) });
+                    }
+                    Some(Err(_)) => return Some(CloseReason { code: CloseCode::Protocol, description: None }),
+                    Some(Ok(_)) => {}
+                }
+            }
+            outgoing = registration.queue.recv() => {
+                let Some(Outgoing::Visitor { kind, data }) = outgoing else { continue };
+                for frame in visitor_frames(&kind, &data, &visitor.rating_categories) {
+                    if !send(session, &frame).await {
+                        return None;
+                    }
+                }
+            }
+            _ = registration.overflowed.notified() => {
+                return Some(CloseReason { code: CloseCode::Again, description: Some("reconnect and sync".into()) });
+            }
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT {
+                    return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
+                }
+                if session.ping(b"").await.is_err() {
+                    return None;
+                }
+            }
+            _ = shutdown.changed() => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
+        }
+    }
+}
+
+/// Handles one text frame. Bad frames get an error frame and the socket lives on; abuse (a
+/// flood past the limits) gets an error frame and a close.
+async fn on_text(
+    state: &AppState,
+    session: &mut Session,
+    visitor: &Visitor,
+    presence: &mut PresenceGuard,
+    limits: &mut Limits,
+    text: &str,
+) -> Option<Option<CloseReason>> {
+    if limits.frames.check().is_err() {
+        send(
+            session,
+            &error_frame("rate_limited", "Too many frames; slow down.", None),
+        )
+        .await;
+        return Some(Some(CloseReason {
+            code: CloseCode::Policy,
+            description: Some("rate limited".into()),
+        }));
+    }
+    let frame: VisitorFrame = match serde_json::from_str(text) {
+        Ok(frame) => frame,
+        Err(error) => {
+            send(
+                session,
+                &error_frame(
+                    "invalid_frame",
+                    &format!("This frame is not understood: {error}"),
+                    None,
+                ),
+            )
+            .await;
+            return None;
+        }
+    };
+    let reply = handle(state, visitor, presence, limits, frame).await;
+    for frame in reply {
+        if !send(session, &frame).await {
+            return Some(None);
+        }
+    }
+    None
+}
+
+/// Applies one frame; returns the frames to send back.
+async fn handle(
+    state: &AppState,
+    visitor: &Visitor,
+    presence: &mut PresenceGuard,
+    limits: &mut Limits,
+    frame: VisitorFrame,
+) -> Vec<ServerFrame> {
+    let ctx = &visitor.ctx;
+    let result = match frame {
+        VisitorFrame::Ping => return vec![ServerFrame::Pong],
+        VisitorFrame::Message {
+            client_id,
+            text,
+            attachment_id,
+        } => {
+            if limits.messages.check().is_err() {
+                return vec![error_frame(
+                    "rate_limited",
+                    "You are sending messages too fast; wait a moment.",
+                    Some(client_id),
+                )];
+            }
+            match visitor_chat::post_message(
+                state,
+                ctx,
+                client_id.clone(),
+                text,
+                attachment_id.map(|a| a.0),
+            )
+            .await
+            {
+                Ok(stored) => Ok(vec![ServerFrame::Ack {
+                    client_id,
+                    message_id: stored.message_id.into(),
+                    conversation_id: stored.conversation_id.into(),
+                }]),
+                Err(error) => return vec![refused(error, Some(client_id))],
+            }
+        }
+        VisitorFrame::Page {
+            url,
+            title,
+            referrer,
+        } => presence.page(url, title, referrer).await.map(|_| vec![]),
+        VisitorFrame::Typing => {
+            if limits
+                .last_typing
+                .is_some_and(|t| t.elapsed() < TYPING_EVERY)
+            {
+                return vec![];
+            }
+            limits.last_typing = Some(Instant::now());
+            visitor_chat::typing(state, ctx).await.map(|_| vec![])
+        }
+        VisitorFrame::Prechat {
+            name,
+            email,
+            phone,
+            fields,
+        } => visitor_chat::prechat(
+            state,
+            ctx,
+            Prechat {
+                name,
+                email,
+                phone,
+                fields,
+            },
+        )
+        .await
+        .map(|_| vec![]),
+        VisitorFrame::RequestAgent => visitor_chat::request_agent(state, ctx)
+            .await
+            .map(|_| vec![ServerFrame::AgentRequested]),
+        VisitorFrame::Rating {
+            stars,
+            categories,
+            comment,
+        } => visitor_chat::rate(state, ctx, stars, categories, comment)
+            .await
+            .map(|_| vec![]),
+        VisitorFrame::Seen { .. } => Ok(vec![]),
+        VisitorFrame::Sync { after } => visitor_chat::sync(state, ctx, after.map(|m| m.0))
+            .await
+            .map(|messages| vec![ServerFrame::Messages { messages }]),
+    };
+    result.unwrap_or_else(|error| vec![refused(error, None)])
+}
+
+/// An error frame from a refused action (the same codes as the REST API).
+fn refused(error: AppError, client_id: Option<String>) -> ServerFrame {
+    if let AppError::Internal(cause) = &error {
+        tracing::error!(error = %format!("{cause:#}"), "visitor action failed");
+    }
+    let body = error.body().error;
+    ServerFrame::Error {
+        code: body.code,
+        message: body.message,
+        client_id,
+    }
+}
+
+fn error_frame(code: &str, message: &str, client_id: Option<String>) -> ServerFrame {
+    ServerFrame::Error {
+        code: code.into(),
+        message: message.into(),
+        client_id,
+    }
+}
+
+/// Turns an event about the visitor's conversation into what the widget shows.
+pub fn visitor_frames(kind: &str, data: &str, categories: &[String]) -> Vec<ServerFrame> {
+    let parse = |f: fn(&str) -> Option<ServerFrame>| f(data).into_iter().collect::<Vec<_>>();
+    match kind {
+        "message.created" => parse(|d| {
+            let created: MessageCreated = serde_json::from_str(d).ok()?;
+            Some(ServerFrame::Message {
+                message: visitor_chat::visitor_message(&created.message),
+            })
+        }),
+        "agent.joined" => parse(|d| {
+            let change: AgentChange = serde_json::from_str(d).ok()?;
+            Some(ServerFrame::AgentJoined {
+                agent_name: change.agent.name,
+            })
+        }),
+        "agent.left" => parse(|d| {
+            let change: AgentChange = serde_json::from_str(d).ok()?;
+            Some(ServerFrame::AgentLeft {
+                agent_name: change.agent.name,
+            })
+        }),
+        "handoff.transferred" | "handoff.accepted" => parse(|d| {
+            let change: HandoffChange = serde_json::from_str(d).ok()?;
+            Some(ServerFrame::AgentJoined {
+                agent_name: change.handoff.to.name,
+            })
+        }),
+        "typing" => parse(|d| {
+            let typing: Typing = serde_json::from_str(d).ok()?;
+            (typing.sender == Sender::Agent).then(|| ServerFrame::Typing {
+                sender_name: typing.name.unwrap_or_else(|| "Agent".into()),
+            })
+        }),
+        "conversation.resolved" => vec![
+            ServerFrame::Resolved,
+            ServerFrame::RatingRequest {
+                categories: categories.to_vec(),
+            },
+        ],
+        "rating.created" => vec![ServerFrame::RatingSaved],
+        _ => vec![],
+    }
+}
+
+/// Sends a frame; false when the socket is gone.
+async fn send(session: &mut Session, frame: &ServerFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(text) => session.text(text).await.is_ok(),
+        Err(_) => true,
+    }
+}

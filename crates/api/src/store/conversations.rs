@@ -1,0 +1,267 @@
+//! Conversations: rows, the join lock, list pages with keyset pagination.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamp};
+use switchboard_types::conversations::{Channel, Tab};
+
+use super::Conn;
+use crate::db::schema::{conversations, users, visitors};
+
+/// A conversation row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = conversations)]
+pub struct Conversation {
+    pub id: String,
+    pub tenant_id: String,
+    pub visitor_id: String,
+    pub channel: String,
+    pub status: String,
+    pub assignee_id: Option<String>,
+    pub needs_agent_since: Option<NaiveDateTime>,
+    pub agent_requested: bool,
+    pub booked: bool,
+    pub rating: Option<i16>,
+    pub pending_handoff_id: Option<String>,
+    pub message_count: i64,
+    pub shard: i32,
+    pub started_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub resolved_by: Option<String>,
+    pub last_customer_message_at: Option<NaiveDateTime>,
+}
+
+/// A conversation with what its list row needs from the visitor and the assignee.
+#[derive(Debug, Clone, Queryable)]
+pub struct ListedConversation {
+    pub conversation: Conversation,
+    pub visitor_display_id: String,
+    pub visitor_phone: Option<String>,
+    pub assignee_name: Option<String>,
+}
+
+pub fn insert(conn: &mut Conn, conversation: &Conversation) -> QueryResult<()> {
+    diesel::insert_into(conversations::table)
+        .values(conversation)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Writes every mutable column of `conversation` back (the caller holds the row's lock).
+pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
+    diesel::update(
+        conversations::table.filter(
+            conversations::tenant_id
+                .eq(&c.tenant_id)
+                .and(conversations::id.eq(&c.id)),
+        ),
+    )
+    .set((
+        conversations::status.eq(&c.status),
+        conversations::assignee_id.eq(&c.assignee_id),
+        conversations::needs_agent_since.eq(c.needs_agent_since),
+        conversations::agent_requested.eq(c.agent_requested),
+        conversations::booked.eq(c.booked),
+        conversations::rating.eq(c.rating),
+        conversations::pending_handoff_id.eq(&c.pending_handoff_id),
+        conversations::message_count.eq(c.message_count),
+        conversations::last_activity_at.eq(c.last_activity_at),
+        conversations::resolved_at.eq(c.resolved_at),
+        conversations::resolved_by.eq(&c.resolved_by),
+        conversations::last_customer_message_at.eq(c.last_customer_message_at),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends (a
+/// no-op write takes the row lock), so read-modify-write sequences on one conversation queue.
+pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
+    let touched = diesel::update(
+        conversations::table.filter(
+            conversations::tenant_id
+                .eq(tenant_id)
+                .and(conversations::id.eq(id)),
+        ),
+    )
+    .set(conversations::message_count.eq(conversations::message_count))
+    .execute(conn)?;
+    if touched == 0 {
+        return Ok(None);
+    }
+    find(conn, tenant_id, id)
+}
+
+pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
+    conversations::table
+        .filter(
+            conversations::tenant_id
+                .eq(tenant_id)
+                .and(conversations::id.eq(id)),
+        )
+        .select(Conversation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The join lock: takes the conversation for `user_id` only if nobody else holds it. One
+/// conditional UPDATE, atomic on both engines and across server processes.
+pub fn try_take(conn: &mut Conn, tenant_id: &str, id: &str, user_id: &str) -> QueryResult<bool> {
+    let changed = diesel::update(
+        conversations::table
+            .filter(conversations::tenant_id.eq(tenant_id))
+            .filter(conversations::id.eq(id))
+            .filter(
+                conversations::assignee_id
+                    .is_null()
+                    .or(conversations::assignee_id.eq(user_id)),
+            ),
+    )
+    .set(conversations::assignee_id.eq(user_id))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The visitor's most recent conversation.
+pub fn latest_of_visitor(
+    conn: &mut Conn,
+    tenant_id: &str,
+    visitor_id: &str,
+) -> QueryResult<Option<Conversation>> {
+    conversations::table
+        .filter(
+            conversations::tenant_id
+                .eq(tenant_id)
+                .and(conversations::visitor_id.eq(visitor_id)),
+        )
+        .order(conversations::started_at.desc())
+        .select(Conversation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Conversations a member holds and has not resolved.
+pub fn held_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<Vec<Conversation>> {
+    conversations::table
+        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::assignee_id.eq(user_id))
+        .filter(sql::<Bool>("conversations.status <> 'resolved'"))
+        .select(Conversation::as_select())
+        .load(conn)
+}
+
+/// The tab's condition, written literally so it matches the partial index of the tab.
+fn tab_condition(tab: Tab) -> Option<&'static str> {
+    match tab {
+        Tab::All => None,
+        Tab::Open => Some("conversations.status <> 'resolved'"),
+        Tab::NeedsAgent => Some("conversations.status = 'needs_agent'"),
+        Tab::Resolved => Some("conversations.status = 'resolved'"),
+        Tab::Booked => Some("conversations.booked = TRUE"),
+    }
+}
+
+/// One page of a tab, newest activity first, strictly after the `(last_activity_at, id)` cursor.
+pub fn page(
+    conn: &mut Conn,
+    tenant_id: &str,
+    tab: Tab,
+    channel: Option<Channel>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ListedConversation>> {
+    let mut query = conversations::table
+        .inner_join(visitors::table)
+        .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
+        .filter(conversations::tenant_id.eq(tenant_id))
+        .select((
+            Conversation::as_select(),
+            visitors::display_id,
+            visitors::whatsapp_phone,
+            users::name.nullable(),
+        ))
+        .order((
+            conversations::last_activity_at.desc(),
+            conversations::id.desc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(condition) = tab_condition(tab) {
+        query = query.filter(sql::<Bool>(condition));
+    }
+    if let Some(channel) = channel {
+        query = query.filter(conversations::channel.eq(channel.as_str()));
+    }
+    if let Some((at, id)) = after {
+        // A row-value comparison lets both engines seek the index instead of filtering.
+        query = query.filter(
+            sql::<Bool>("(conversations.last_activity_at, conversations.id) < (")
+                .bind::<Timestamp, _>(at)
+                .sql(", ")
+                .bind::<Text, _>(id)
+                .sql(")"),
+        );
+    }
+    query.load(conn)
+}
+
+/// One conversation with its list-row extras.
+pub fn listed(
+    conn: &mut Conn,
+    tenant_id: &str,
+    id: &str,
+) -> QueryResult<Option<ListedConversation>> {
+    conversations::table
+        .inner_join(visitors::table)
+        .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
+        .filter(
+            conversations::tenant_id
+                .eq(tenant_id)
+                .and(conversations::id.eq(id)),
+        )
+        .select((
+            Conversation::as_select(),
+            visitors::display_id,
+            visitors::whatsapp_phone,
+            users::name.nullable(),
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Conversations a member holds and has not resolved (agent Overview).
+pub fn count_open_held_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<i64> {
+    conversations::table
+        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::assignee_id.eq(user_id))
+        .filter(sql::<Bool>(
+            "conversations.assignee_id IS NOT NULL AND conversations.status <> 'resolved'",
+        ))
+        .count()
+        .get_result(conn)
+}
+
+/// Conversations a member resolved (agent Overview).
+pub fn count_resolved_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<i64> {
+    conversations::table
+        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::resolved_by.eq(user_id))
+        .filter(sql::<Bool>(
+            "conversations.resolved_by IS NOT NULL AND conversations.status = 'resolved'",
+        ))
+        .count()
+        .get_result(conn)
+}
+
+/// Unassigned, unresolved conversations (agent Overview).
+pub fn count_queue(conn: &mut Conn, tenant_id: &str) -> QueryResult<i64> {
+    conversations::table
+        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(sql::<Bool>(
+            "conversations.assignee_id IS NULL AND conversations.status <> 'resolved'",
+        ))
+        .count()
+        .get_result(conn)
+}

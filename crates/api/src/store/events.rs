@@ -1,0 +1,139 @@
+//! The event outbox: staged with the change that caused it, numbered later by the sequencer.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conn;
+use crate::db::schema::{events, tenants};
+
+/// An event row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRecord {
+    pub id: i64,
+    pub tenant_id: String,
+    pub seq: Option<i64>,
+    pub kind: String,
+    pub at: NaiveDateTime,
+    pub conversation_id: Option<String>,
+    pub visitor_id: Option<String>,
+    pub data: String,
+}
+
+/// An event to stage.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEventRecord {
+    pub tenant_id: String,
+    pub kind: String,
+    pub at: NaiveDateTime,
+    pub conversation_id: Option<String>,
+    pub visitor_id: Option<String>,
+    pub data: String,
+}
+
+/// Stages events (seq NULL) inside the caller's transaction.
+pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<()> {
+    for record in records {
+        diesel::insert_into(events::table)
+            .values(record)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Numbers up to `limit` staged events of the tenant, in staging order, continuing the tenant's
+/// sequence. The tenant row is locked first, so two sequencers (in any processes) take turns and
+/// sequence numbers follow commit order with no gap. Returns the numbered events.
+pub fn sequence_pending(
+    conn: &mut Conn,
+    tenant_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<EventRecord>> {
+    diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(tenants::event_seq))
+        .execute(conn)?;
+    let mut pending: Vec<EventRecord> = events::table
+        .filter(events::tenant_id.eq(tenant_id).and(events::seq.is_null()))
+        .order(events::id.asc())
+        .limit(limit)
+        .select(EventRecord::as_select())
+        .load(conn)?;
+    if pending.is_empty() {
+        return Ok(pending);
+    }
+    let base: i64 = tenants::table
+        .find(tenant_id)
+        .select(tenants::event_seq)
+        .first(conn)?;
+    for (i, event) in pending.iter_mut().enumerate() {
+        let seq = base + 1 + i as i64;
+        diesel::update(events::table.find(event.id))
+            .set(events::seq.eq(seq))
+            .execute(conn)?;
+        event.seq = Some(seq);
+    }
+    let last = base + pending.len() as i64;
+    diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(last))
+        .execute(conn)?;
+    Ok(pending)
+}
+
+/// Numbered events after `since`, in order.
+pub fn after(
+    conn: &mut Conn,
+    tenant_id: &str,
+    since: i64,
+    limit: i64,
+) -> QueryResult<Vec<EventRecord>> {
+    events::table
+        .filter(events::tenant_id.eq(tenant_id).and(events::seq.gt(since)))
+        .order(events::seq.asc())
+        .limit(limit)
+        .select(EventRecord::as_select())
+        .load(conn)
+}
+
+/// The oldest sequence number still kept for the tenant.
+pub fn oldest_kept(conn: &mut Conn, tenant_id: &str) -> QueryResult<Option<i64>> {
+    events::table
+        .filter(
+            events::tenant_id
+                .eq(tenant_id)
+                .and(events::seq.is_not_null()),
+        )
+        .select(diesel::dsl::min(events::seq))
+        .first::<Option<i64>>(conn)
+}
+
+/// The tenant's latest sequence number.
+pub fn latest_seq(conn: &mut Conn, tenant_id: &str) -> QueryResult<i64> {
+    tenants::table
+        .find(tenant_id)
+        .select(tenants::event_seq)
+        .first(conn)
+}
+
+/// Latest sequence numbers of several tenants.
+pub fn latest_seqs(conn: &mut Conn, tenant_ids: &[String]) -> QueryResult<Vec<(String, i64)>> {
+    tenants::table
+        .filter(tenants::id.eq_any(tenant_ids))
+        .select((tenants::id, tenants::event_seq))
+        .load(conn)
+}
+
+/// Tenants with staged events not yet numbered.
+pub fn tenants_with_pending(conn: &mut Conn) -> QueryResult<Vec<String>> {
+    events::table
+        .filter(events::seq.is_null())
+        .select(events::tenant_id)
+        .distinct()
+        .load(conn)
+}
+
+/// Deletes numbered events older than `before` (resuming from before then gets `resync`).
+pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(events::table.filter(events::at.lt(before).and(events::seq.is_not_null())))
+        .execute(conn)
+}

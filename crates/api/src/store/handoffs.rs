@@ -1,0 +1,60 @@
+//! Transfers and delegations.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conn;
+use crate::db::schema::handoffs;
+
+/// A handoff row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = handoffs)]
+pub struct Handoff {
+    pub id: String,
+    pub tenant_id: String,
+    pub conversation_id: String,
+    pub kind: String,
+    pub from_user_id: Option<String>,
+    pub to_user_id: String,
+    pub reason: Option<String>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut Conn, handoff: &Handoff) -> QueryResult<()> {
+    diesel::insert_into(handoffs::table)
+        .values(handoff)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Handoff>> {
+    handoffs::table
+        .filter(handoffs::tenant_id.eq(tenant_id).and(handoffs::id.eq(id)))
+        .select(Handoff::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Settles a pending handoff, only if it is still pending (concurrent answers: one wins).
+pub fn decide(
+    conn: &mut Conn,
+    tenant_id: &str,
+    id: &str,
+    status: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        handoffs::table
+            .filter(handoffs::tenant_id.eq(tenant_id))
+            .filter(handoffs::id.eq(id))
+            .filter(handoffs::status.eq("pending")),
+    )
+    .set((
+        handoffs::status.eq(status),
+        handoffs::decided_at.eq(Some(at)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,54 @@
+//! Captured leads.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Conn;
+use crate::db::schema::leads;
+
+/// A lead row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = leads)]
+pub struct Lead {
+    pub id: String,
+    pub tenant_id: String,
+    pub conversation_id: Option<String>,
+    pub visitor_id: Option<String>,
+    pub email: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub message: Option<String>,
+    pub captured_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut Conn, lead: &Lead) -> QueryResult<()> {
+    diesel::insert_into(leads::table)
+        .values(lead)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Newest first, strictly after the `(created_at, id)` cursor.
+pub fn page(
+    conn: &mut Conn,
+    tenant_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<Lead>> {
+    let mut query = leads::table
+        .filter(leads::tenant_id.eq(tenant_id))
+        .order((leads::created_at.desc(), leads::id.desc()))
+        .select(Lead::as_select())
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            leads::created_at
+                .lt(at)
+                .or(leads::created_at.eq(at).and(leads::id.lt(id))),
+        );
+    }
+    query.load(conn)
+}

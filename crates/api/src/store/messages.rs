@@ -1,0 +1,116 @@
+//! Messages of a conversation and their attachments.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamp};
+
+use super::attachments::Attachment;
+use super::Conn;
+use crate::db::schema::{attachments, messages};
+
+/// A message row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub id: String,
+    pub tenant_id: String,
+    pub conversation_id: String,
+    pub sender: String,
+    pub sender_user_id: Option<String>,
+    pub kind: String,
+    pub body: Option<String>,
+    pub attachment_id: Option<String>,
+    pub payload: Option<String>,
+    pub client_message_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut Conn, message: &Message) -> QueryResult<()> {
+    diesel::insert_into(messages::table)
+        .values(message)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The message a client already sent with this idempotency key, if any.
+pub fn find_by_client_id(
+    conn: &mut Conn,
+    tenant_id: &str,
+    conversation_id: &str,
+    client_message_id: &str,
+) -> QueryResult<Option<(Message, Option<Attachment>)>> {
+    messages::table
+        .left_join(attachments::table)
+        .filter(messages::tenant_id.eq(tenant_id))
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::client_message_id.eq(client_message_id))
+        .select((Message::as_select(), Option::<Attachment>::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// Up to `limit` messages before the `(created_at, id)` cursor (or the newest), newest first.
+pub fn page_before(
+    conn: &mut Conn,
+    tenant_id: &str,
+    conversation_id: &str,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<(Message, Option<Attachment>)>> {
+    let mut query = messages::table
+        .left_join(attachments::table)
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::tenant_id.eq(tenant_id))
+        .order((messages::created_at.desc(), messages::id.desc()))
+        .select((Message::as_select(), Option::<Attachment>::as_select()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = before {
+        query = query.filter(
+            sql::<Bool>("(messages.created_at, messages.id) < (")
+                .bind::<Timestamp, _>(at)
+                .sql(", ")
+                .bind::<Text, _>(id)
+                .sql(")"),
+        );
+    }
+    query.load(conn)
+}
+
+/// Messages after a message the client already has, oldest first (visitor resume).
+pub fn after(
+    conn: &mut Conn,
+    tenant_id: &str,
+    conversation_id: &str,
+    after: (NaiveDateTime, String),
+    limit: i64,
+) -> QueryResult<Vec<(Message, Option<Attachment>)>> {
+    messages::table
+        .left_join(attachments::table)
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::tenant_id.eq(tenant_id))
+        .filter(
+            sql::<Bool>("(messages.created_at, messages.id) > (")
+                .bind::<Timestamp, _>(after.0)
+                .sql(", ")
+                .bind::<Text, _>(after.1)
+                .sql(")"),
+        )
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select((Message::as_select(), Option::<Attachment>::as_select()))
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn find(conn: &mut Conn, tenant_id: &str, message_id: &str) -> QueryResult<Option<Message>> {
+    messages::table
+        .filter(
+            messages::tenant_id
+                .eq(tenant_id)
+                .and(messages::id.eq(message_id)),
+        )
+        .select(Message::as_select())
+        .first(conn)
+        .optional()
+}

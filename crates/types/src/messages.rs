@@ -1,0 +1,187 @@
+//! Messages and attachments.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{AttachmentId, ConversationId, MessageId, UserId};
+
+/// Who wrote a message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sender {
+    /// The visitor.
+    Customer,
+    /// The AI agent.
+    Ai,
+    /// A human agent.
+    Agent,
+    /// The system (joins, handoffs, resolution notices).
+    System,
+}
+
+impl Sender {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sender::Customer => "customer",
+            Sender::Ai => "ai",
+            Sender::Agent => "agent",
+            Sender::System => "system",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "customer" => Some(Sender::Customer),
+            "ai" => Some(Sender::Ai),
+            "agent" => Some(Sender::Agent),
+            "system" => Some(Sender::System),
+            _ => None,
+        }
+    }
+}
+
+/// What a message carries.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Plain text.
+    Text,
+    /// An image (shown as a thumbnail).
+    Image,
+    /// A voice note (inline player).
+    Voice,
+    /// A document (download link).
+    File,
+    /// Available meeting slots (a card with a grid of times).
+    BookingSlots,
+    /// A system event in the thread (joined, transferred, resolved...).
+    Event,
+}
+
+impl MessageKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Text => "text",
+            MessageKind::Image => "image",
+            MessageKind::Voice => "voice",
+            MessageKind::File => "file",
+            MessageKind::BookingSlots => "booking_slots",
+            MessageKind::Event => "event",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "text" => Some(MessageKind::Text),
+            "image" => Some(MessageKind::Image),
+            "voice" => Some(MessageKind::Voice),
+            "file" => Some(MessageKind::File),
+            "booking_slots" => Some(MessageKind::BookingSlots),
+            "event" => Some(MessageKind::Event),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of an uploaded file, decided from its content.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    /// JPEG, PNG, GIF or WebP.
+    Image,
+    /// Audio: a voice note.
+    Voice,
+    /// PDF, office documents, plain text.
+    File,
+}
+
+impl AttachmentKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Image => "image",
+            AttachmentKind::Voice => "voice",
+            AttachmentKind::File => "file",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "image" => Some(AttachmentKind::Image),
+            "voice" => Some(AttachmentKind::Voice),
+            "file" => Some(AttachmentKind::File),
+            _ => None,
+        }
+    }
+}
+
+/// An uploaded file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    /// The attachment's id.
+    pub id: AttachmentId,
+    /// Image, voice or file.
+    pub kind: AttachmentKind,
+    /// The type sniffed from the content.
+    pub content_type: String,
+    /// The original file name, cleaned.
+    pub filename: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Voice notes: length in milliseconds.
+    pub duration_ms: Option<i64>,
+    /// A signed link that serves the file for a limited time.
+    pub url: String,
+}
+
+/// One message of a conversation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    /// The message's id.
+    pub id: MessageId,
+    /// Its conversation.
+    pub conversation_id: ConversationId,
+    /// Who wrote it.
+    pub sender: Sender,
+    /// The agent who wrote it, for agent messages.
+    pub sender_user_id: Option<UserId>,
+    /// Display name of the sender (agent's name, "AI", the visitor's name or label).
+    pub sender_name: String,
+    /// What it carries.
+    pub kind: MessageKind,
+    /// Text, or the caption of an attachment.
+    pub body: Option<String>,
+    /// The file, for image, voice and file messages.
+    pub attachment: Option<AttachmentView>,
+    /// Structured content (booking slots, event details).
+    pub payload: Option<serde_json::Value>,
+    /// The sender's idempotency key.
+    pub client_message_id: Option<String>,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An agent's message: text, an uploaded attachment, or both (the text is the caption).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendMessageRequest {
+    /// Idempotency key chosen by the client (1-100 characters); a resend with the same key
+    /// returns the stored message instead of storing it twice.
+    pub client_message_id: String,
+    /// Text, at most 4000 characters.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// An attachment uploaded with `POST /api/v1/attachments`.
+    #[serde(default)]
+    pub attachment_id: Option<AttachmentId>,
+}

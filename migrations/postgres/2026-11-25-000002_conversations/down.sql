@@ -1,0 +1,15 @@
+DROP TABLE visitor_presence;
+DROP TABLE server_processes;
+DROP TABLE events;
+DROP TABLE stats_buckets;
+DROP TABLE conversation_counts;
+DROP TABLE documents;
+DROP TABLE bookings;
+DROP TABLE quick_replies;
+DROP TABLE ratings;
+DROP TABLE leads;
+DROP TABLE handoffs;
+DROP TABLE messages;
+DROP TABLE attachments;
+DROP TABLE conversations;
+DROP TABLE visitors;
