@@ -51,22 +51,19 @@ export async function startServer() {
   };
 }
 
-/** Launches headless Chromium; every page error fails the test that owns the page. */
+/** Launches headless Chromium (playwright gives it a fresh profile in a temporary directory). */
 export async function launchBrowser() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'sb-chromium-'));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
     ],
   });
   return {
     browser,
     async close() {
       await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

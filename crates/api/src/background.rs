@@ -19,10 +19,10 @@ pub async fn run(state: AppState) {
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
-        if seconds % 10 == 0 {
+        if seconds.is_multiple_of(10) {
             heartbeat(&state).await;
         }
-        if seconds % 3600 == 0 {
+        if seconds.is_multiple_of(3600) {
             prune_events(&state).await;
         }
         seconds += 1;

@@ -152,7 +152,7 @@ pub fn totals(conn: &mut Conn, tenant_id: &str, channel: Option<&str>) -> QueryR
     if let Some(channel) = channel {
         query = query.filter(c::channel.eq(channel));
     }
-    let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)> = query
+    let rows: Vec<Totals> = query
         .select((
             c::total,
             c::unresolved,
@@ -168,17 +168,17 @@ pub fn totals(conn: &mut Conn, tenant_id: &str, channel: Option<&str>) -> QueryR
         ))
         .load(conn)?;
     Ok(rows.into_iter().fold(Totals::default(), |t, r| Totals {
-        total: t.total + r.0,
-        unresolved: t.unresolved + r.1,
-        needs_agent: t.needs_agent + r.2,
-        resolved: t.resolved + r.3,
-        booked: t.booked + r.4,
-        agent_requests: t.agent_requests + r.5,
-        messages_ai: t.messages_ai + r.6,
-        messages_agent: t.messages_agent + r.7,
-        bookings: t.bookings + r.8,
-        rating_sum: t.rating_sum + r.9,
-        rating_count: t.rating_count + r.10,
+        total: t.total + r.total,
+        unresolved: t.unresolved + r.unresolved,
+        needs_agent: t.needs_agent + r.needs_agent,
+        resolved: t.resolved + r.resolved,
+        booked: t.booked + r.booked,
+        agent_requests: t.agent_requests + r.agent_requests,
+        messages_ai: t.messages_ai + r.messages_ai,
+        messages_agent: t.messages_agent + r.messages_agent,
+        bookings: t.bookings + r.bookings,
+        rating_sum: t.rating_sum + r.rating_sum,
+        rating_count: t.rating_count + r.rating_count,
     }))
 }
 

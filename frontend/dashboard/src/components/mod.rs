@@ -1,0 +1,12 @@
+//! Pieces of the interface named after what the person sees.
+
+pub mod auth_layout;
+pub mod availability_toggle;
+pub mod form;
+pub mod icons;
+pub mod not_found;
+pub mod shell;
+pub mod sidebar;
+pub mod theme_toggle;
+pub mod toast;
+pub mod topbar;
