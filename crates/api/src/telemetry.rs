@@ -14,13 +14,15 @@ use crate::domain::{api_keys, RequestMeta};
 use crate::http::extract::client_ip;
 use crate::state::AppState;
 
-/// Sets up the global subscriber once. `LOG` takes an env-filter directive (default `info`);
+/// Sets up the global subscriber once, writing to stderr (stdout carries the start-up banner).
+/// `LOG` takes an env-filter directive (default `info`);
 /// `LOG_FORMAT=json` switches to JSON lines.
 pub fn init() {
     let filter = EnvFilter::try_from_env("LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     let result = if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().try_init()
     } else {

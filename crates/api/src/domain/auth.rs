@@ -112,6 +112,7 @@ pub fn create_workspace(
         created_at: at,
     };
     store::tenants::insert(conn, &tenant)?;
+    store::counters::create_for_tenant(conn, &tenant.id)?;
     let user = User {
         id: new_id(),
         tenant_id: tenant.id.clone(),

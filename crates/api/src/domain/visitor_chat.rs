@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use switchboard_types::conversations::ConversationStatus;
+use switchboard_types::conversations::{ConversationRow, ConversationStatus};
 use switchboard_types::events::{EventPayload, MessageCreated, RatingCreated, Typing};
 use switchboard_types::messages::{MessageView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
@@ -13,6 +13,7 @@ use super::conversation_state::{bump_chart, load_locked, row, save_counted};
 use super::conversations::reopened;
 use super::counting::one;
 use super::messages::{insert_message, message_views, NewMessage};
+use super::outbox::Outbox;
 use super::validate;
 use super::views::{conversation_row, rating_view};
 use crate::clock::{new_id, now};
@@ -264,7 +265,8 @@ pub async fn post_message(
                     });
                 }
             }
-            let (before, mut after) = conversation_for_new_activity(conn, &ctx2, latest)?;
+            let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
+            let mut after = before.clone();
             let (message, attachment) = insert_message(
                 conn,
                 &after,
@@ -273,25 +275,9 @@ pub async fn post_message(
             after.message_count += 1;
             after.last_activity_at = message.created_at;
             after.last_customer_message_at = Some(message.created_at);
-            save_counted(conn, before.as_ref(), &after, CounterDelta::default())?;
-            if before.is_none() {
-                bump_chart(conn, &after, after.started_at, one(|d| d.sessions = 1))?;
-            }
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, &ctx2.tenant_id, &after.id)?;
-            let created_or_reopened = before.as_ref().map(|b| b.status == "resolved");
-            match created_or_reopened {
-                None => outbox.emit(
-                    EventPayload::ConversationCreated(conversation.clone()),
-                    Some(&after.id),
-                    Some(&after.visitor_id),
-                ),
-                Some(true) => outbox.emit(
-                    EventPayload::ConversationUpdated(conversation.clone()),
-                    Some(&after.id),
-                    Some(&after.visitor_id),
-                ),
-                Some(false) => {}
-            }
+            emit_opened(outbox, opened, &conversation, &after);
             let view = message_views(conn, &st, &after, vec![(message, attachment)])?.remove(0);
             let message_id = view.id.0.clone();
             outbox.emit(
@@ -319,23 +305,47 @@ fn latest_locked(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Option<Conversatio
     }
 }
 
-/// The conversation new visitor activity goes to: the open one, the resolved one reopened, or a
-/// new one (no conversation yet, or the workspace starts new ones after resolution).
-/// Returns `(before, after)`; `before` is `None` for a new conversation.
-fn conversation_for_new_activity(
+/// How the conversation for new visitor activity was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    Existing,
+    Reopened,
+    New,
+}
+
+/// The conversation new visitor activity goes to, stored and counted: the open one, the
+/// resolved one reopened, or a new one (no conversation yet, or the workspace starts new ones
+/// after resolution). The row exists before anything refers to it.
+fn open_for_activity(
     conn: &mut Conn,
     ctx: &VisitorCtx,
     latest: Option<Conversation>,
-) -> Result<(Option<Conversation>, Conversation), AppError> {
+) -> Result<(Opened, Conversation), AppError> {
     let at = now();
     match latest {
-        Some(c) if c.status != "resolved" => Ok((Some(c.clone()), c)),
+        Some(c) if c.status != "resolved" => Ok((Opened::Existing, c)),
         Some(c) if reopen_policy(conn, &ctx.tenant_id)? => {
             let after = reopened(&c, at);
-            Ok((Some(c), after))
+            save_counted(conn, Some(&c), &after, CounterDelta::default())?;
+            Ok((Opened::Reopened, after))
         }
-        _ => Ok((None, new_conversation(ctx, at))),
+        _ => {
+            let c = new_conversation(ctx, at);
+            save_counted(conn, None, &c, CounterDelta::default())?;
+            bump_chart(conn, &c, c.started_at, one(|d| d.sessions = 1))?;
+            Ok((Opened::New, c))
+        }
     }
+}
+
+/// Tells dashboards a conversation started or came back.
+fn emit_opened(outbox: &mut Outbox, opened: Opened, row: &ConversationRow, c: &Conversation) {
+    let payload = match opened {
+        Opened::New => EventPayload::ConversationCreated(row.clone()),
+        Opened::Reopened => EventPayload::ConversationUpdated(row.clone()),
+        Opened::Existing => return,
+    };
+    outbox.emit(payload, Some(&c.id), Some(&c.visitor_id));
 }
 
 fn reopen_policy(conn: &mut Conn, tenant_id: &str) -> Result<bool, AppError> {
@@ -373,30 +383,19 @@ pub async fn request_agent(state: &AppState, ctx: &VisitorCtx) -> Result<(), App
         .transact(&ctx.tenant_id, move |conn, outbox| {
             ensure_visitor(conn, &ctx2)?;
             let latest = latest_locked(conn, &ctx2)?;
-            let (before, mut after) = conversation_for_new_activity(conn, &ctx2, latest)?;
-            if before
-                .as_ref()
-                .is_some_and(|b| b.assignee_id.is_some() || b.status == "needs_agent")
-            {
+            let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
+            if before.assignee_id.is_some() || before.status == "needs_agent" {
                 return Ok(());
             }
             let at = now();
+            let mut after = before.clone();
             after.status = "needs_agent".into();
             after.needs_agent_since = Some(at);
             after.agent_requested = true;
             after.last_activity_at = at;
-            save_counted(conn, before.as_ref(), &after, CounterDelta::default())?;
-            if before.is_none() {
-                bump_chart(conn, &after, after.started_at, one(|d| d.sessions = 1))?;
-            }
+            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, &ctx2.tenant_id, &after.id)?;
-            if before.is_none() {
-                outbox.emit(
-                    EventPayload::ConversationCreated(conversation.clone()),
-                    Some(&after.id),
-                    Some(&after.visitor_id),
-                );
-            }
+            emit_opened(outbox, opened, &conversation, &after);
             outbox.emit(
                 EventPayload::ConversationNeedsAgent(conversation),
                 Some(&after.id),

@@ -293,6 +293,27 @@ impl TestApp {
         resp.body["secret"].as_str().unwrap().to_string()
     }
 
+    /// The widget key of the signed-in member's workspace.
+    pub async fn widget_key(&self, member: &Session) -> String {
+        let me = self.get("/api/v1/me", &member.access).await.expect(200);
+        me.body["tenant"]["widget_key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A visitor says `text` in the widget; returns the socket and the conversation's id.
+    pub async fn visitor_says(
+        &self,
+        widget_key: &str,
+        text: &str,
+    ) -> (crate::sockets::VisitorSocket, String) {
+        let mut visitor = crate::sockets::VisitorSocket::connect(self, widget_key, None).await;
+        let ack = visitor.say(text).await;
+        let conversation = ack["conversation_id"].as_str().unwrap().to_string();
+        (visitor, conversation)
+    }
+
     async fn session_from(&self, tokens: &Value, email: &str) -> Session {
         let access = tokens["access_token"].as_str().unwrap().to_string();
         let me = self.get("/api/v1/me", &access).await.expect(200);

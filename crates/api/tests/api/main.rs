@@ -2,11 +2,19 @@
 //! fresh SQLite file or a fresh PostgreSQL database, and talks to it over HTTP like a client.
 
 mod helpers;
+mod seed;
+mod sockets;
 
 mod api_keys;
 mod auth;
 mod bad_input;
+mod conversation_isolation;
+mod conversations;
+mod extras;
+mod handoffs;
 mod health;
 mod isolation;
+mod listing;
+mod overview;
 mod permissions;
 mod team;
