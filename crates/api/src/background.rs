@@ -9,20 +9,19 @@ use crate::clock::now;
 use crate::state::AppState;
 use crate::store;
 
-/// Events are kept this long; a dashboard resuming from older gets `resync`.
-const EVENT_RETENTION_DAYS: i64 = 7;
-
 /// Runs forever on the server's runtime.
 pub async fn run(state: AppState) {
     let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
     let mut seconds: u64 = 0;
+    // Prune about twice per retention period, at most hourly.
+    let prune_every = (state.config.event_retention.as_secs() / 2).clamp(1, 3600);
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
         if seconds.is_multiple_of(10) {
             heartbeat(&state).await;
         }
-        if seconds.is_multiple_of(3600) {
+        if seconds.is_multiple_of(prune_every) {
             prune_events(&state).await;
         }
         seconds += 1;
@@ -48,7 +47,8 @@ async fn heartbeat(state: &AppState) {
 }
 
 async fn prune_events(state: &AppState) {
-    let before = now() - ChronoDuration::days(EVENT_RETENTION_DAYS);
+    let retention = ChronoDuration::from_std(state.config.event_retention).unwrap_or(ChronoDuration::days(7));
+    let before = now() - retention;
     match state
         .db
         .write(move |conn| Ok(store::events::prune(conn, before)?))

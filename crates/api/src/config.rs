@@ -43,6 +43,12 @@ pub struct Config {
     pub widget_messages_per_second: u32,
     /// Visitor sockets per client address (`WIDGET_MAX_CONNECTIONS_PER_ADDRESS`, 50).
     pub widget_max_connections_per_address: usize,
+    /// Sockets are pinged this often (`SOCKET_HEARTBEAT_SECS`, 20).
+    pub socket_heartbeat: Duration,
+    /// A socket peer silent this long is dropped (`SOCKET_SILENCE_LIMIT_SECS`, 60).
+    pub socket_silence_limit: Duration,
+    /// Events are kept this long for resuming (`EVENT_RETENTION_SECS`, 7 days).
+    pub event_retention: Duration,
 }
 
 impl Config {
@@ -96,6 +102,9 @@ impl Config {
             widget_messages_per_second: number("WIDGET_MESSAGES_PER_SECOND", 5)? as u32,
             widget_max_connections_per_address: number("WIDGET_MAX_CONNECTIONS_PER_ADDRESS", 50)?
                 as usize,
+            socket_heartbeat: Duration::from_secs(number("SOCKET_HEARTBEAT_SECS", 20)?.max(1)),
+            socket_silence_limit: Duration::from_secs(number("SOCKET_SILENCE_LIMIT_SECS", 60)?.max(1)),
+            event_retention: Duration::from_secs(number("EVENT_RETENTION_SECS", 7 * 86_400)?.max(1)),
             data_dir,
         })
     }

@@ -19,6 +19,7 @@ use crate::files::LocalFiles;
 use crate::http;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::Hub;
+use crate::realtime::redis_relay;
 use crate::realtime::sequencer::Sequencer;
 use crate::state::AppState;
 use crate::telemetry;
@@ -73,12 +74,19 @@ impl Application {
             config.public_url = Some(format!("http://{host}:{port}"));
         }
         let bus = Bus::new(4096);
+        let process_id = crate::clock::new_id();
+        let catch_up = Arc::new(tokio::sync::Notify::new());
+        let sequencer = match &config.redis_url {
+            Some(url) => Sequencer::new(db.clone(), redis_relay::start(url, process_id.clone(), bus.clone(), catch_up.clone())?),
+            None => Sequencer::local(db.clone(), bus.clone()),
+        };
         let state = AppState {
-            sequencer: Sequencer::local(db.clone(), bus.clone()),
+            sequencer,
+            catch_up,
             bus,
             files: Arc::new(LocalFiles::new(config.data_dir.join("files"))),
             url_signer: UrlSigner::new(format!("attachments:{secret}").as_bytes()),
-            process_id: crate::clock::new_id(),
+            process_id,
             hub: Arc::new(Hub::default()),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
             db,

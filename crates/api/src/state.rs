@@ -32,6 +32,8 @@ pub struct AppState {
     pub process_id: String,
     /// The sockets connected to this process.
     pub hub: Arc<Hub>,
+    /// Wakes the dispatcher to compare positions with the database now (after a Redis outage).
+    pub catch_up: Arc<tokio::sync::Notify>,
     /// Flips to true when the server stops, so sockets close cleanly.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 use switchboard_types::conversations::{
     BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
 };
-use switchboard_types::events::{AgentChange, EventPayload, MessageCreated};
-use switchboard_types::messages::{MessageView, SendMessageRequest};
+use switchboard_types::events::{AgentChange, EventPayload, MessageCreated, Typing};
+use switchboard_types::messages::{MessageView, Sender, SendMessageRequest};
 use switchboard_types::page::Page;
 use switchboard_types::{Role, Section};
 
@@ -542,6 +542,23 @@ pub async fn book(
                 note: booking.note,
                 created_at: to_utc(booking.created_at),
             })
+        })
+        .await
+}
+
+/// The agent is typing: the visitor sees it (and other dashboards). Callers throttle.
+pub async fn agent_typing(state: &AppState, member: &Member, id: String) -> Result<(), AppError> {
+    member.require_section(Section::Conversations)?;
+    let me = member.user_id()?.to_string();
+    let member2 = member.clone();
+    state
+        .transact(&member.tenant_id, move |conn, outbox| {
+            let c = store::conversations::find(conn, &member2.tenant_id, &id)?.ok_or(AppError::NotFound("Conversation"))?;
+            check_may_act(conn, &member2, &c)?;
+            let name = agent_ref(conn, &member2.tenant_id, &me)?.name;
+            let typing = Typing { conversation_id: c.id.clone().into(), sender: Sender::Agent, user_id: Some(me.into()), name: Some(name) };
+            outbox.emit(EventPayload::Typing(typing), Some(&c.id), Some(&c.visitor_id));
+            Ok(())
         })
         .await
 }

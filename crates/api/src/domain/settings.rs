@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use switchboard_types::auth::{Availability, Me, TenantView};
+use switchboard_types::events::{AvailabilityChanged, EventPayload};
 use switchboard_types::settings::{
     BillingSummary, ReopenPolicy, UpdateSettingsRequest, WorkspaceSettings,
 };
@@ -36,7 +37,7 @@ pub async fn me(state: &AppState, member: &Member) -> Result<Me, AppError> {
         .await
 }
 
-/// Sets whether the member shows as online to visitors.
+/// Sets whether the member shows as online to visitors; the team sees it change live.
 pub async fn set_availability(
     state: &AppState,
     member: &Member,
@@ -46,22 +47,12 @@ pub async fn set_availability(
     let user_id = member.user_id()?.to_string();
     let member2 = member.clone();
     state
-        .db
-        .write(move |conn| {
-            store::users::set_availability(
-                conn,
-                &member2.tenant_id,
-                &user_id,
-                availability.as_str(),
-            )?;
-            audit::record(
-                conn,
-                &member2,
-                &meta,
-                "team.availability_changed",
-                None,
-                json!({ "availability": availability.as_str() }),
-            )
+        .transact(&member.tenant_id, move |conn, outbox| {
+            store::users::set_availability(conn, &member2.tenant_id, &user_id, availability.as_str())?;
+            let user = find_member(conn, &member2.tenant_id, &user_id)?;
+            let change = AvailabilityChanged { user_id: user.id.into(), name: user.name, availability };
+            outbox.emit(EventPayload::AgentAvailability(change), None, None);
+            audit::record(conn, &member2, &meta, "team.availability_changed", None, json!({ "availability": availability.as_str() }))
         })
         .await?;
     me(state, member).await

@@ -95,6 +95,7 @@ where
                 .service(conversations::resolve)
                 .service(conversations::reopen)
                 .service(conversations::book)
+                .service(conversations::typing)
                 .service(handoffs::transfer)
                 .service(handoffs::delegate)
                 .service(handoffs::accept)

@@ -15,10 +15,6 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::events as event_store;
 
-/// Pings go out this often.
-pub const HEARTBEAT: Duration = Duration::from_secs(20);
-/// A peer silent this long is dropped.
-pub const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 /// Most events replayed on resume; a client further behind gets `resync`.
 const REPLAY_LIMIT: i64 = 10_000;
 
@@ -151,7 +147,7 @@ async fn pump(
     dashboard: &Dashboard,
     mut position: i64,
 ) -> Option<CloseReason> {
-    let mut heartbeat = actix_web::rt::time::interval(HEARTBEAT);
+    let mut heartbeat = actix_web::rt::time::interval(state.config.socket_heartbeat);
     let mut last_heard = Instant::now();
     let mut shutdown = state.shutdown.subscribe();
     let expiry = token_expiry(dashboard.token_expires_at);
@@ -187,7 +183,7 @@ async fn pump(
             }
             _ = registration.overflowed.notified() => return resync_and_close(session, "the connection fell behind").await,
             _ = heartbeat.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT {
+                if last_heard.elapsed() > state.config.socket_silence_limit {
                     return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
                 }
                 if session.ping(b"").await.is_err() {

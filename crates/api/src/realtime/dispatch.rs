@@ -31,6 +31,7 @@ pub async fn run(state: AppState) {
                 Err(RecvError::Closed) => break,
             },
             _ = check.tick() => catch_up(&state).await,
+            _ = state.catch_up.notified() => catch_up(&state).await,
         }
     }
 }

@@ -6,5 +6,6 @@ pub mod dashboard_socket;
 pub mod dispatch;
 pub mod hub;
 pub mod presence;
+pub mod redis_relay;
 pub mod sequencer;
 pub mod visitor_socket;

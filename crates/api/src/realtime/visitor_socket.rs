@@ -11,7 +11,6 @@ use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, Typi
 use switchboard_types::messages::Sender;
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 
-use super::dashboard_socket::{HEARTBEAT, SILENCE_LIMIT};
 use super::hub::{Outgoing, Registration};
 use super::presence::PresenceGuard;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
@@ -100,7 +99,7 @@ async fn pump(
     visitor: &Visitor,
     presence: &mut PresenceGuard,
 ) -> Option<CloseReason> {
-    let mut heartbeat = actix_web::rt::time::interval(HEARTBEAT);
+    let mut heartbeat = actix_web::rt::time::interval(state.config.socket_heartbeat);
     let mut last_heard = Instant::now();
     let mut limits = Limits::new(state);
     let mut shutdown = state.shutdown.subscribe();
@@ -139,7 +138,7 @@ async fn pump(
                 return Some(CloseReason { code: CloseCode::Again, description: Some("reconnect and sync".into()) });
             }
             _ = heartbeat.tick() => {
-                if last_heard.elapsed() > SILENCE_LIMIT {
+                if last_heard.elapsed() > state.config.socket_silence_limit {
                     return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
                 }
                 if session.ping(b"").await.is_err() {

@@ -17,4 +17,5 @@ mod isolation;
 mod listing;
 mod overview;
 mod permissions;
+mod realtime;
 mod team;
