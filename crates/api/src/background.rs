@@ -47,7 +47,8 @@ async fn heartbeat(state: &AppState) {
 }
 
 async fn prune_events(state: &AppState) {
-    let retention = ChronoDuration::from_std(state.config.event_retention).unwrap_or(ChronoDuration::days(7));
+    let retention =
+        ChronoDuration::from_std(state.config.event_retention).unwrap_or(ChronoDuration::days(7));
     let before = now() - retention;
     match state
         .db

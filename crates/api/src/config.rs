@@ -19,6 +19,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// Redis for several server processes (`REDIS_URL`; unset = in-process events).
     pub redis_url: Option<String>,
+    /// The Redis pub/sub channel (`REDIS_CHANNEL`, default `switchboard:events`).
+    pub redis_channel: String,
     /// Base URL people reach the dashboard at, used in invitation links (`PUBLIC_URL`).
     pub public_url: Option<String>,
     /// The built dashboard (`DASHBOARD_DIR`, default `frontend/dashboard/dist`).
@@ -87,6 +89,7 @@ impl Config {
             db_pool_size: number("DB_POOL_SIZE", 16)? as u32,
             jwt_secret: get("JWT_SECRET"),
             redis_url: get("REDIS_URL"),
+            redis_channel: get("REDIS_CHANNEL").unwrap_or_else(|| "switchboard:events".into()),
             public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             dashboard_dir: PathBuf::from(
                 get("DASHBOARD_DIR").unwrap_or_else(|| "frontend/dashboard/dist".into()),
@@ -103,8 +106,12 @@ impl Config {
             widget_max_connections_per_address: number("WIDGET_MAX_CONNECTIONS_PER_ADDRESS", 50)?
                 as usize,
             socket_heartbeat: Duration::from_secs(number("SOCKET_HEARTBEAT_SECS", 20)?.max(1)),
-            socket_silence_limit: Duration::from_secs(number("SOCKET_SILENCE_LIMIT_SECS", 60)?.max(1)),
-            event_retention: Duration::from_secs(number("EVENT_RETENTION_SECS", 7 * 86_400)?.max(1)),
+            socket_silence_limit: Duration::from_secs(
+                number("SOCKET_SILENCE_LIMIT_SECS", 60)?.max(1),
+            ),
+            event_retention: Duration::from_secs(
+                number("EVENT_RETENTION_SECS", 7 * 86_400)?.max(1),
+            ),
             data_dir,
         })
     }

@@ -77,7 +77,16 @@ impl Application {
         let process_id = crate::clock::new_id();
         let catch_up = Arc::new(tokio::sync::Notify::new());
         let sequencer = match &config.redis_url {
-            Some(url) => Sequencer::new(db.clone(), redis_relay::start(url, process_id.clone(), bus.clone(), catch_up.clone())?),
+            Some(url) => Sequencer::new(
+                db.clone(),
+                redis_relay::start(
+                    url,
+                    config.redis_channel.clone(),
+                    process_id.clone(),
+                    bus.clone(),
+                    catch_up.clone(),
+                )?,
+            ),
             None => Sequencer::local(db.clone(), bus.clone()),
         };
         let state = AppState {

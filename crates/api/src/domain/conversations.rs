@@ -7,7 +7,7 @@ use switchboard_types::conversations::{
     BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
 };
 use switchboard_types::events::{AgentChange, EventPayload, MessageCreated, Typing};
-use switchboard_types::messages::{MessageView, Sender, SendMessageRequest};
+use switchboard_types::messages::{MessageView, SendMessageRequest, Sender};
 use switchboard_types::page::Page;
 use switchboard_types::{Role, Section};
 
@@ -553,11 +553,21 @@ pub async fn agent_typing(state: &AppState, member: &Member, id: String) -> Resu
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let c = store::conversations::find(conn, &member2.tenant_id, &id)?.ok_or(AppError::NotFound("Conversation"))?;
+            let c = store::conversations::find(conn, &member2.tenant_id, &id)?
+                .ok_or(AppError::NotFound("Conversation"))?;
             check_may_act(conn, &member2, &c)?;
             let name = agent_ref(conn, &member2.tenant_id, &me)?.name;
-            let typing = Typing { conversation_id: c.id.clone().into(), sender: Sender::Agent, user_id: Some(me.into()), name: Some(name) };
-            outbox.emit(EventPayload::Typing(typing), Some(&c.id), Some(&c.visitor_id));
+            let typing = Typing {
+                conversation_id: c.id.clone().into(),
+                sender: Sender::Agent,
+                user_id: Some(me.into()),
+                name: Some(name),
+            };
+            outbox.emit(
+                EventPayload::Typing(typing),
+                Some(&c.id),
+                Some(&c.visitor_id),
+            );
             Ok(())
         })
         .await

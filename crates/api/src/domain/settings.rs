@@ -48,11 +48,27 @@ pub async fn set_availability(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            store::users::set_availability(conn, &member2.tenant_id, &user_id, availability.as_str())?;
+            store::users::set_availability(
+                conn,
+                &member2.tenant_id,
+                &user_id,
+                availability.as_str(),
+            )?;
             let user = find_member(conn, &member2.tenant_id, &user_id)?;
-            let change = AvailabilityChanged { user_id: user.id.into(), name: user.name, availability };
+            let change = AvailabilityChanged {
+                user_id: user.id.into(),
+                name: user.name,
+                availability,
+            };
             outbox.emit(EventPayload::AgentAvailability(change), None, None);
-            audit::record(conn, &member2, &meta, "team.availability_changed", None, json!({ "availability": availability.as_str() }))
+            audit::record(
+                conn,
+                &member2,
+                &meta,
+                "team.availability_changed",
+                None,
+                json!({ "availability": availability.as_str() }),
+            )
         })
         .await?;
     me(state, member).await

@@ -220,7 +220,11 @@ pub async fn book(
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")), responses(
     (status = 204), (status = 404, body = ErrorBody), (status = 409, description = "Not joined or locked", body = ErrorBody)))]
 #[post("/conversations/{id}/typing")]
-pub async fn typing(state: web::Data<AppState>, member: Member, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn typing(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     conversations::agent_typing(&state, &member, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -16,9 +16,6 @@ use tokio::sync::{mpsc, Notify};
 use super::bus::{Bus, Published};
 use crate::store::events::EventRecord;
 
-/// The channel every process publishes to and subscribes on.
-const CHANNEL: &str = "switchboard:events";
-
 /// A batch on the wire, tagged with the process that published it.
 #[derive(Serialize, Deserialize)]
 struct WireBatch {
@@ -67,11 +64,28 @@ impl WireEvent {
 
 /// Starts the relay; returns the function the sequencer publishes through (local delivery
 /// plus Redis, in order).
-pub fn start(url: &str, process_id: String, bus: Bus, resubscribed: Arc<Notify>) -> anyhow::Result<Arc<dyn Fn(Arc<Published>) + Send + Sync>> {
+pub fn start(
+    url: &str,
+    channel: String,
+    process_id: String,
+    bus: Bus,
+    resubscribed: Arc<Notify>,
+) -> anyhow::Result<Arc<dyn Fn(Arc<Published>) + Send + Sync>> {
     let client = redis::Client::open(url)?;
     let (tx, rx) = mpsc::unbounded_channel::<Arc<Published>>();
-    actix_web::rt::spawn(publish_loop(client.clone(), process_id.clone(), rx));
-    actix_web::rt::spawn(subscribe_loop(client, process_id, bus.clone(), resubscribed));
+    actix_web::rt::spawn(publish_loop(
+        client.clone(),
+        channel.clone(),
+        process_id.clone(),
+        rx,
+    ));
+    actix_web::rt::spawn(subscribe_loop(
+        client,
+        channel,
+        process_id,
+        bus.clone(),
+        resubscribed,
+    ));
     Ok(Arc::new(move |batch: Arc<Published>| {
         bus.deliver_locally(batch.clone());
         // The queue only grows while Redis is slower than the sequencer; the loop drains it.
@@ -80,7 +94,12 @@ pub fn start(url: &str, process_id: String, bus: Bus, resubscribed: Arc<Notify>)
 }
 
 /// Publishes batches in order over one auto-reconnecting connection.
-async fn publish_loop(client: redis::Client, origin: String, mut rx: mpsc::UnboundedReceiver<Arc<Published>>) {
+async fn publish_loop(
+    client: redis::Client,
+    channel: String,
+    origin: String,
+    mut rx: mpsc::UnboundedReceiver<Arc<Published>>,
+) {
     let mut connection = None;
     while let Some(batch) = rx.recv().await {
         let payload = serde_json::to_string(&WireBatch {
@@ -90,13 +109,19 @@ async fn publish_loop(client: redis::Client, origin: String, mut rx: mpsc::Unbou
         })
         .unwrap_or_default();
         if connection.is_none() {
-            connection = redis::aio::ConnectionManager::new(client.clone()).await.ok();
+            connection = redis::aio::ConnectionManager::new(client.clone())
+                .await
+                .ok();
         }
         let Some(conn) = connection.as_mut() else {
             tracing::warn!("Redis unreachable: an event batch goes by the database instead");
             continue;
         };
-        let published: redis::RedisResult<i64> = redis::cmd("PUBLISH").arg(CHANNEL).arg(payload).query_async(conn).await;
+        let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+            .arg(&channel)
+            .arg(payload)
+            .query_async(conn)
+            .await;
         if let Err(error) = published {
             tracing::warn!(%error, "publishing to Redis failed; other processes will catch up from the database");
         }
@@ -104,11 +129,17 @@ async fn publish_loop(client: redis::Client, origin: String, mut rx: mpsc::Unbou
 }
 
 /// Subscribes, re-subscribing with backoff whenever the connection drops.
-async fn subscribe_loop(client: redis::Client, me: String, bus: Bus, resubscribed: Arc<Notify>) {
+async fn subscribe_loop(
+    client: redis::Client,
+    channel: String,
+    me: String,
+    bus: Bus,
+    resubscribed: Arc<Notify>,
+) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(CHANNEL).await {
+            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
                 Ok(()) => {
                     tracing::info!("subscribed to Redis events");
                     backoff = Duration::from_millis(100);
@@ -133,7 +164,11 @@ fn deliver(bus: &Bus, me: &str, payload: &[u8]) {
     match serde_json::from_slice::<WireBatch>(payload) {
         Ok(batch) if batch.origin != me => {
             let tenant_id = batch.tenant_id;
-            let events = batch.events.into_iter().map(|e| e.into_record(&tenant_id)).collect();
+            let events = batch
+                .events
+                .into_iter()
+                .map(|e| e.into_record(&tenant_id))
+                .collect();
             bus.deliver_locally(Arc::new(Published { tenant_id, events }));
         }
         Ok(_) => {}

@@ -97,6 +97,7 @@ pub struct TestApp {
     child: Child,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    env: Vec<(String, String)>,
     _pg: Option<PgDatabase>,
 }
 
@@ -158,7 +159,11 @@ impl TestApp {
                 .to_string_lossy()
                 .into_owned(),
         };
-        let (child, port, stdout) = start_process(&database_url, data_dir.path(), env);
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (child, port, stdout) = start_process(&database_url, data_dir.path(), &env);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             port,
@@ -168,8 +173,47 @@ impl TestApp {
             child,
             data_dir,
             database_url,
+            env,
             _pg: pg,
         }
+    }
+
+    /// Starts another server process on the same database (its own data directory).
+    pub async fn spawn_sibling(&self, env: &[(&str, &str)]) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (child, port, stdout) = start_process(&self.database_url, data_dir.path(), &env);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            client: reqwest::Client::new(),
+            backend: self.backend,
+            stdout,
+            child,
+            data_dir,
+            database_url: self.database_url.clone(),
+            env,
+            _pg: None,
+        }
+    }
+
+    /// Kills the process without warning (`kill -9`), as a crash would.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Starts the server again on the same database and data directory (same secrets), on a new port.
+    pub fn restart(&mut self) {
+        let (child, port, stdout) =
+            start_process(&self.database_url, self.data_dir.path(), &self.env);
+        self.child = child;
+        self.port = port;
+        self.stdout = stdout;
+        self.base = format!("http://127.0.0.1:{port}");
     }
 
     /// The server's process id.
@@ -359,7 +403,7 @@ impl Drop for TestApp {
 fn start_process(
     database_url: &str,
     data_dir: &std::path::Path,
-    env: &[(&str, &str)],
+    env: &[(String, String)],
 ) -> (Child, u16, mpsc::Receiver<String>) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_api"));
     command

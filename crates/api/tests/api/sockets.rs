@@ -51,6 +51,28 @@ impl VisitorSocket {
         socket
     }
 
+    /// Sends a JSON frame; false if the socket is gone.
+    pub async fn try_send(&mut self, frame: Value) -> bool {
+        self.ws.send(Message::text(frame.to_string())).await.is_ok()
+    }
+
+    /// The next frame of the given type, or `None` if the socket closes or nothing comes in time.
+    pub async fn try_recv_type(&mut self, kind: &str, within: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()??
+                .ok()?;
+            if let Message::Text(text) = message {
+                let frame: Value = serde_json::from_str(&text).ok()?;
+                if frame["type"] == kind {
+                    return Some(frame);
+                }
+            }
+        }
+    }
+
     /// Sends a JSON frame.
     pub async fn send(&mut self, frame: Value) {
         self.ws
