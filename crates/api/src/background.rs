@@ -18,6 +18,7 @@ pub async fn run(state: AppState) {
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
+        checkpoint(&state).await;
         if seconds.is_multiple_of(10) {
             heartbeat(&state).await;
         }
@@ -25,6 +26,16 @@ pub async fn run(state: AppState) {
             prune_events(&state).await;
         }
         seconds += 1;
+    }
+}
+
+/// Keeps the SQLite write-ahead log short, off the request path.
+async fn checkpoint(state: &AppState) {
+    let db = state.db.clone();
+    match actix_web::web::block(move || db.checkpoint()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "checkpoint failed"),
+        Err(error) => tracing::warn!(%error, "checkpoint could not run"),
     }
 }
 

@@ -150,6 +150,13 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
         let (app, _) = http::routes(app);
         app.configure(http::spa::dashboard(&dashboard_dir))
     })
+    // Small frames (events, acks) must leave at once: with Nagle's algorithm a frame waits for
+    // the peer's delayed ACK of the previous one, adding ~40 ms.
+    .on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     .listen(listener)?
     .disable_signals()
     .shutdown_timeout(shutdown_timeout)

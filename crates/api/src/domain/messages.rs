@@ -96,6 +96,44 @@ pub fn insert_message(
     Ok((message, attachment))
 }
 
+/// What storing a message with a client id did.
+pub enum Stored {
+    /// Stored now.
+    New(Message, Option<Attachment>),
+    /// A message with this client id was already stored: nothing new.
+    Duplicate(Message),
+}
+
+/// Stores the message unless its client id was already used in the conversation. The insert
+/// runs in a savepoint and the unique index decides, so the common case costs no extra lookup.
+pub fn insert_message_once(
+    conn: &mut Conn,
+    c: &Conversation,
+    new: NewMessage,
+) -> Result<Stored, AppError> {
+    let client_id = new.client_message_id.clone().unwrap_or_default();
+    let attempt = diesel::Connection::transaction(conn, |conn| insert_message(conn, c, new));
+    match attempt {
+        Err(AppError::Internal(cause)) if is_unique_violation(&cause) => {
+            let (existing, _) =
+                store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, &client_id)?
+                    .ok_or(AppError::NotFound("Message"))?;
+            Ok(Stored::Duplicate(existing))
+        }
+        other => other.map(|(m, a)| Stored::New(m, a)),
+    }
+}
+
+fn is_unique_violation(cause: &anyhow::Error) -> bool {
+    matches!(
+        cause.downcast_ref::<diesel::result::Error>(),
+        Some(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
+
 /// The attachment must belong to the tenant and not already belong to another conversation.
 fn usable_attachment(conn: &mut Conn, c: &Conversation, id: &str) -> Result<Attachment, AppError> {
     let unknown = || {

@@ -12,17 +12,16 @@ use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage
 use super::conversation_state::{bump_chart, load_locked, row, save_counted};
 use super::conversations::reopened;
 use super::counting::one;
-use super::messages::{insert_message, message_views, NewMessage};
+use super::messages::{self, insert_message_once, message_views, NewMessage};
 use super::outbox::Outbox;
 use super::validate;
-use super::views::{conversation_row, rating_view};
+use super::views::{conversation_row, message_view, rating_view};
 use crate::clock::{new_id, now};
 use crate::error::{AppError, Violations};
 use crate::state::AppState;
+use crate::store::conversations::{Conversation, ListedConversation};
 use crate::store::counters::CounterDelta;
-use crate::store::{
-    self, conversations::Conversation, ratings::Rating, tenants::Tenant, visitors::Visitor, Conn,
-};
+use crate::store::{self, ratings::Rating, tenants::Tenant, visitors::Visitor, Conn};
 
 /// How many recent messages the welcome frame carries.
 const WELCOME_MESSAGES: i64 = 50;
@@ -253,11 +252,16 @@ pub async fn post_message(
     let (ctx2, st) = (ctx.clone(), state.clone());
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {
-            ensure_visitor(conn, &ctx2)?;
+            let tenant = ctx2.tenant_id.as_str();
             let latest = latest_locked(conn, &ctx2)?;
-            if let Some(c) = &latest {
+            let mut visitor = match &latest {
+                Some(_) => None,
+                None => Some(ensure_visitor(conn, &ctx2)?),
+            };
+            // A resend after resolution must not start a new conversation for the same message.
+            if let Some(c) = latest.as_ref().filter(|c| c.status == "resolved") {
                 if let Some((m, _)) =
-                    store::messages::find_by_client_id(conn, &ctx2.tenant_id, &c.id, &client_id)?
+                    store::messages::find_by_client_id(conn, tenant, &c.id, &client_id)?
                 {
                     return Ok(Stored {
                         message_id: m.id,
@@ -266,19 +270,36 @@ pub async fn post_message(
                 }
             }
             let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
-            let mut after = before.clone();
-            let (message, attachment) = insert_message(
+            let (message, attachment) = match insert_message_once(
                 conn,
-                &after,
+                &before,
                 NewMessage::customer(text, attachment_id, client_id),
-            )?;
+            )? {
+                messages::Stored::New(m, a) => (m, a),
+                messages::Stored::Duplicate(m) => {
+                    return Ok(Stored {
+                        message_id: m.id,
+                        conversation_id: before.id,
+                    })
+                }
+            };
+            let mut after = before;
             after.message_count += 1;
             after.last_activity_at = message.created_at;
             after.last_customer_message_at = Some(message.created_at);
-            save_counted(conn, Some(&before), &after, CounterDelta::default())?;
-            let conversation = row(conn, &ctx2.tenant_id, &after.id)?;
+            store::conversations::record_activity(conn, &after)?;
+            let visitor = match visitor.take() {
+                Some(v) => v,
+                None => store::visitors::find(conn, tenant, &after.visitor_id)?
+                    .ok_or(AppError::NotFound("Visitor"))?,
+            };
+            let conversation = listed_row(conn, &after, &visitor)?;
             emit_opened(outbox, opened, &conversation, &after);
-            let view = message_views(conn, &st, &after, vec![(message, attachment)])?.remove(0);
+            let sender_name = visitor
+                .name
+                .clone()
+                .unwrap_or_else(|| visitor.display_id.clone());
+            let view = message_view(&st, &message, attachment.as_ref(), sender_name);
             let message_id = view.id.0.clone();
             outbox.emit(
                 EventPayload::MessageCreated(MessageCreated {
@@ -288,13 +309,34 @@ pub async fn post_message(
                 Some(&after.id),
                 Some(&after.visitor_id),
             );
-            store::visitors::touch(conn, &ctx2.tenant_id, &ctx2.visitor_id, now())?;
+            if opened != Opened::Existing {
+                store::visitors::touch(conn, tenant, &ctx2.visitor_id, now())?;
+            }
             Ok(Stored {
                 message_id,
                 conversation_id: after.id,
             })
         })
         .await
+}
+
+/// The list row of `c`, built from rows already at hand (one lookup for the agent's name).
+fn listed_row(
+    conn: &mut Conn,
+    c: &Conversation,
+    visitor: &Visitor,
+) -> Result<ConversationRow, AppError> {
+    let assignee_name = match &c.assignee_id {
+        Some(id) => store::users::find(conn, &c.tenant_id, id)?.map(|u| u.name),
+        None => None,
+    };
+    let listed = ListedConversation {
+        conversation: c.clone(),
+        visitor_display_id: visitor.display_id.clone(),
+        visitor_phone: visitor.whatsapp_phone.clone(),
+        assignee_name,
+    };
+    Ok(conversation_row(&listed, now()))
 }
 
 /// The visitor's latest conversation, locked.

@@ -76,9 +76,32 @@ pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
     .map(|_| ())
 }
 
+/// Writes only what a new message changes. Touching fewer columns than [`save`] means SQLite
+/// rewrites fewer index entries (only those sorted by activity).
+pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
+    diesel::update(
+        conversations::table.filter(
+            conversations::tenant_id
+                .eq(&c.tenant_id)
+                .and(conversations::id.eq(&c.id)),
+        ),
+    )
+    .set((
+        conversations::message_count.eq(c.message_count),
+        conversations::last_activity_at.eq(c.last_activity_at),
+        conversations::last_customer_message_at.eq(c.last_customer_message_at),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends (a
 /// no-op write takes the row lock), so read-modify-write sequences on one conversation queue.
+/// SQLite needs no row lock: its writes are already one at a time.
 pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
+    if matches!(conn, Conn::Sqlite(_)) {
+        return find(conn, tenant_id, id);
+    }
     let touched = diesel::update(
         conversations::table.filter(
             conversations::tenant_id

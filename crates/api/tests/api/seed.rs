@@ -65,8 +65,10 @@ impl Seeder {
     /// Seeds one conversation; returns its id.
     pub fn conversation(&self, spec: &Seeded) -> String {
         let tenant = self.tenant_id.clone();
+        let spec = spec.clone();
         self.db
-            .write_blocking(|conn| {
+            .write_blocking(move |conn| {
+                let spec = &spec;
                 let visitor = visitor(&tenant, spec);
                 store::visitors::insert(conn, &visitor)?;
                 let mut c = open_conversation(&tenant, &visitor, spec);

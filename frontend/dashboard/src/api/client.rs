@@ -13,7 +13,8 @@ use switchboard_types::error::ErrorBody;
 use super::error::ApiError;
 use super::session::{self, Tokens};
 
-const BASE: &str = "/api/v1";
+/// Where the API lives, on the page's own origin.
+pub(super) const BASE: &str = "/api/v1";
 
 /// A request kept as data so it can be sent a second time after a refresh.
 pub struct Call<'a> {
@@ -128,7 +129,7 @@ pub async fn signed_in(call: Call<'_>) -> Result<Response, ApiError> {
     if response.status() != 401 {
         return Ok(response);
     }
-    let renewed = renew(&tokens).await?;
+    let renewed = renew(&tokens.access).await?;
     let retried = send(&call, Some(&renewed.access)).await?;
     if retried.status() == 401 {
         // Fresh tokens refused too: the session was revoked on the server.
@@ -146,11 +147,13 @@ thread_local! {
     static REFRESHING: RefCell<Option<PendingRefresh>> = const { RefCell::new(None) };
 }
 
-async fn renew(stale: &Tokens) -> Result<Tokens, ApiError> {
+/// Renews the session whose access token `stale_access` was refused: after a 401 here, or when
+/// the event socket closes because the token expired. Shares any refresh already in flight.
+pub async fn renew(stale_access: &str) -> Result<Tokens, ApiError> {
     match session::tokens() {
         None => Err(ApiError::SignedOut),
         // Another request (or tab) renewed the pair while this one was in flight.
-        Some(current) if current.access != stale.access => Ok(current),
+        Some(current) if current.access != stale_access => Ok(current),
         Some(current) => shared_refresh(current.refresh).await,
     }
 }

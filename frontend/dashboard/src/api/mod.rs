@@ -1,9 +1,11 @@
 //! Everything that talks to the server: the request plumbing (bearer token, one refresh and
-//! retry on 401), the session store, and one fetcher per endpoint the dashboard uses.
+//! retry on 401), the session store, the event socket, and one fetcher per endpoint the
+//! dashboard uses.
 
 pub mod auth;
 mod client;
 mod error;
+pub mod events;
 pub mod invitations;
 pub mod me;
 pub mod session;

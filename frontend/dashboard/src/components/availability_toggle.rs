@@ -1,10 +1,13 @@
 //! Online/Away: whether visitors see this member as available. The switch flips at once and
-//! goes back (with a notice) if the server refuses or cannot be reached.
+//! goes back (with a notice) if the server refuses or cannot be reached. A change made in
+//! another tab or device arrives as an `agent.availability` event and shows here too.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use switchboard_types::auth::Availability;
+use switchboard_types::events::EventPayload;
 
+use super::live_updates::use_live_updates;
 use super::shell::{use_member, SignedInMember};
 use super::toast::use_toasts;
 use crate::api::{self, ApiError};
@@ -20,11 +23,34 @@ fn show(member: SignedInMember, availability: Availability) {
     member.0.update(|me| me.user.availability = availability);
 }
 
+/// Keeps the switch in step with changes made elsewhere: the member's own `agent.availability`
+/// events, and a fresh copy of the member after a resync.
+fn follow_other_tabs(member: SignedInMember) {
+    let live = use_live_updates();
+    live.on_event(move |event| {
+        let EventPayload::AgentAvailability(change) = &event.payload else {
+            return;
+        };
+        if member.0.with_untracked(|me| me.user.id == change.user_id) {
+            show(member, change.availability);
+        }
+    });
+    live.on_resync(move || {
+        spawn_local(async move {
+            // A failure changes nothing visible: the switch keeps its last known state.
+            if let Ok(me) = api::me::fetch_me().await {
+                member.0.set(me);
+            }
+        });
+    });
+}
+
 #[component]
 pub fn AvailabilityToggle() -> impl IntoView {
     let member = use_member();
     let toasts = use_toasts();
     let saving = RwSignal::new(false);
+    follow_other_tabs(member);
     let online = move || {
         member
             .0

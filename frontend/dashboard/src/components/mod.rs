@@ -4,6 +4,7 @@ pub mod auth_layout;
 pub mod availability_toggle;
 pub mod form;
 pub mod icons;
+pub mod live_updates;
 pub mod not_found;
 pub mod shell;
 pub mod sidebar;

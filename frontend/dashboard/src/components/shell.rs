@@ -1,5 +1,6 @@
 //! The frame around every signed-in screen: sidebar, top bar, and the section in the middle.
-//! It loads the signed-in member once and shares it with everything inside.
+//! It loads the signed-in member once and shares it, and the page's live updates, with
+//! everything inside.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -7,6 +8,7 @@ use switchboard_types::auth::Me;
 use switchboard_types::Role;
 
 use super::icons::{Icon, ALERT};
+use super::live_updates::provide_live_updates;
 use super::sidebar::Sidebar;
 use super::topbar::Topbar;
 use crate::api::{self, session, ApiError};
@@ -56,6 +58,7 @@ pub fn Shell() -> impl IntoView {
 #[component]
 fn SignedInShell(me: Me) -> impl IntoView {
     provide_context(SignedInMember(RwSignal::new(me)));
+    provide_live_updates();
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"

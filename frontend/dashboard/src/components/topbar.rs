@@ -1,4 +1,5 @@
-//! The bar above every section: availability, theme, who is signed in, and sign out.
+//! The bar above every section: live updates, availability, theme, who is signed in, and
+//! sign out.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -6,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::availability_toggle::AvailabilityToggle;
 use super::icons::{Icon, SIGN_OUT};
+use super::live_updates::LiveStatus;
 use super::shell::{role_label, use_member};
 use super::theme_toggle::ThemeToggle;
 use crate::api;
@@ -24,6 +26,7 @@ pub fn Topbar() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="topbar-actions">
+                <LiveStatus />
                 <AvailabilityToggle />
                 <ThemeToggle />
                 <span class="topbar-divider" aria-hidden="true"></span>

@@ -1,0 +1,357 @@
+//! `bench-realtime`: the WebSocket load generator.
+//!
+//! `idle`: opens visitor sockets in steps (default 15,000) and reports the server's resident
+//! memory at each step and the slope (memory per idle socket).
+//!
+//! `throughput --backend sqlite|postgres|redis2`: 200 visitors (one conversation each) send
+//! 2,000 messages/s in total for 60 s; one dashboard socket receives the `message.created`
+//! events. Each message carries the time it was *scheduled* to be sent, and latency is taken
+//! from that schedule to the dashboard's receipt, so a slow server cannot hide its queueing
+//! (no coordinated omission). Every sent message is counted as acknowledged, received by the
+//! dashboard, and stored in the database. `redis2` runs two server processes on one PostgreSQL
+//! database with Redis, visitors spread over both, the dashboard on the second.
+//!
+//! The server runs pinned to CPU 0 and this client to CPU 1.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use switchboard_bench::{header, histogram, pin_self, row, Server};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn arg_str(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// Small buffers: the client holds thousands of sockets.
+fn small_buffers() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0)
+}
+
+async fn connect(url: &str) -> anyhow::Result<Ws> {
+    let (ws, _) = connect_async_with_config(url, Some(small_buffers()), true).await?;
+    Ok(ws)
+}
+
+/// The servers of one run, the database they share and a signed-in owner.
+struct Setup {
+    servers: Vec<Server>,
+    database_url: String,
+    _dir: tempfile::TempDir,
+    token: String,
+    widget_key: String,
+    pg_database: Option<String>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        self.servers.clear();
+        if let Some(name) = &self.pg_database {
+            if let Ok(mut conn) = PgConnection::establish(PG_ADMIN) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+async fn setup(backend: &str) -> anyhow::Result<Setup> {
+    let dir = tempfile::tempdir()?;
+    let mut env: Vec<(&str, String)> = vec![
+        ("WIDGET_MAX_CONNECTIONS_PER_ADDRESS", "1000000".into()),
+        ("WIDGET_MESSAGES_PER_SECOND", "50".into()),
+        ("JWT_SECRET", "bench secret shared by every process".into()),
+        ("DB_POOL_SIZE", "32".into()),
+    ];
+    let (database_url, pg_database) = if backend == "sqlite" {
+        (
+            dir.path().join("bench.db").to_string_lossy().into_owned(),
+            None,
+        )
+    } else {
+        let name = format!("sbbench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(PG_ADMIN)?;
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn)?;
+        (
+            format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            Some(name),
+        )
+    };
+    if backend == "redis2" {
+        env.push(("REDIS_URL", "redis://127.0.0.1:6379".into()));
+        env.push((
+            "REDIS_CHANNEL",
+            format!("switchboard:bench:{}", uuid::Uuid::new_v4().simple()),
+        ));
+    }
+    let processes = if backend == "redis2" { 2 } else { 1 };
+    let mut servers = Vec::new();
+    for i in 0..processes {
+        let data = dir.path().join(format!("p{i}"));
+        std::fs::create_dir_all(&data)?;
+        servers.push(Server::start(&data, &database_url, &env, Some(0))?);
+    }
+    let http = reqwest::Client::new();
+    let signup: Value = http
+        .post(format!("{}/api/v1/auth/signup", servers[0].base))
+        .json(&json!({ "workspace_name": "Load Co", "name": "Load Owner", "email": "load@switchboard.local", "password": "load password 123" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = signup["access_token"].as_str().expect("signup").to_string();
+    let me: Value = http
+        .get(format!("{}/api/v1/me", servers[0].base))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let widget_key = me["tenant"]["widget_key"]
+        .as_str()
+        .expect("widget key")
+        .to_string();
+    Ok(Setup {
+        servers,
+        database_url,
+        _dir: dir,
+        token,
+        widget_key,
+        pg_database,
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mode = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "throughput".into());
+    match mode.as_str() {
+        "idle" => idle(arg("--sockets", 15_000) as usize).await,
+        _ => {
+            throughput(
+                &arg_str("--backend", "sqlite"),
+                arg("--rate", 2000),
+                arg("--conversations", 200) as usize,
+                arg("--seconds", 60),
+            )
+            .await
+        }
+    }
+}
+
+/// Opens idle visitor sockets in steps and reports memory per socket.
+async fn idle(total: usize) -> anyhow::Result<()> {
+    let setup = setup("sqlite").await?;
+    pin_self(1);
+    let server = &setup.servers[0];
+    let url = format!(
+        "ws://127.0.0.1:{}/api/widget/v1/ws?key={}",
+        server.port, setup.widget_key
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut points = vec![(0usize, server.rss_kib())];
+    let mut holders = Vec::with_capacity(total);
+    let step = (total / 5).max(1);
+    while holders.len() < total {
+        let batch = step.min(total - holders.len());
+        let opened = futures_util::stream::iter(0..batch)
+            .map(|_| {
+                let url = url.clone();
+                async move {
+                    let mut ws = connect(&url).await?;
+                    ws.next().await; // welcome
+                    anyhow::Ok(ws)
+                }
+            })
+            .buffer_unordered(200)
+            .collect::<Vec<_>>()
+            .await;
+        for ws in opened {
+            // Keep reading so pings are answered, like an idle browser tab.
+            let mut ws = ws?;
+            holders.push(tokio::spawn(async move {
+                while let Some(Ok(_)) = ws.next().await {}
+            }));
+        }
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        points.push((holders.len(), server.rss_kib()));
+        println!(
+            "{:>6} idle sockets: server RSS {:>8} KiB",
+            holders.len(),
+            points.last().unwrap().1
+        );
+    }
+    let slope = least_squares_slope(&points);
+    println!("\nIdle visitor sockets, SQLite, server on CPU 0: {} sockets held; RSS {} KiB -> {} KiB; slope {:.2} KiB per idle socket",
+        total, points[0].1, points.last().unwrap().1, slope);
+    Ok(())
+}
+
+fn least_squares_slope(points: &[(usize, u64)]) -> f64 {
+    let n = points.len() as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + *x as f64, b + *y as f64));
+    let (mx, my) = (sx / n, sy / n);
+    let (num, den) = points.iter().fold((0.0, 0.0), |(a, b), (x, y)| {
+        let dx = *x as f64 - mx;
+        (a + dx * (*y as f64 - my), b + dx * dx)
+    });
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// Messages from visitors to a dashboard at a fixed rate, latency from the schedule.
+async fn throughput(
+    backend: &str,
+    rate: u64,
+    conversations: usize,
+    seconds: u64,
+) -> anyhow::Result<()> {
+    let setup = setup(backend).await?;
+    pin_self(1);
+    let dashboard_server = setup.servers.last().expect("a server");
+    let url = format!(
+        "ws://127.0.0.1:{}/api/v1/events?access_token={}",
+        dashboard_server.port, setup.token
+    );
+    let mut dashboard = connect(&url).await?;
+    dashboard.next().await; // hello
+
+    // Visitors, spread over the processes; each says hello first so its conversation exists.
+    let mut visitors = Vec::with_capacity(conversations);
+    for i in 0..conversations {
+        let server = &setup.servers[i % setup.servers.len()];
+        let mut ws = connect(&format!(
+            "ws://127.0.0.1:{}/api/widget/v1/ws?key={}",
+            server.port, setup.widget_key
+        ))
+        .await?;
+        ws.next().await; // welcome
+        ws.send(Message::text(
+            json!({ "type": "message", "client_id": "hello", "text": "hello" }).to_string(),
+        ))
+        .await?;
+        visitors.push(ws);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let start = Instant::now() + Duration::from_millis(500);
+    let warmup = Duration::from_secs(5.min(seconds / 4));
+    let total = rate * seconds;
+    let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
+    let acked = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for (i, ws) in visitors.into_iter().enumerate() {
+        let (mut sink, mut stream) = ws.split();
+        let acked = acked.clone();
+        tasks.push(tokio::spawn(async move {
+            while let Some(Ok(message)) = stream.next().await {
+                let Message::Text(text) = message else {
+                    continue;
+                };
+                if text.starts_with("{\"type\":\"ack\"")
+                    && !text.contains("\"client_id\":\"hello\"")
+                {
+                    acked.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+        let per_visitor = total / conversations as u64;
+        let offset = interval * i as u32 / conversations as u32;
+        tasks.push(tokio::spawn(async move {
+            for k in 0..per_visitor {
+                let scheduled = start + offset + interval * k as u32;
+                tokio::time::sleep_until(scheduled.into()).await;
+                let micros = (scheduled - start).as_micros();
+                let frame = json!({ "type": "message", "client_id": format!("{i}-{k}"), "text": format!("lg|{micros}|visitor {i} message {k}") });
+                if sink.send(Message::text(frame.to_string())).await.is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+
+    let mut latency = histogram();
+    let mut received = 0u64;
+    let deadline = start + Duration::from_secs(seconds) + Duration::from_secs(15);
+    while received < total {
+        let next = tokio::time::timeout_at(deadline.into(), dashboard.next()).await;
+        let Ok(Some(Ok(Message::Text(text)))) = next else {
+            if next.is_err() {
+                break;
+            }
+            continue;
+        };
+        let Some(pos) = text.find("\"body\":\"lg|") else {
+            continue;
+        };
+        let rest = &text[pos + 11..];
+        let micros: u128 = rest[..rest.find('|').unwrap_or(0)].parse().unwrap_or(0);
+        received += 1;
+        let now = start.elapsed().as_micros();
+        if micros >= warmup.as_micros() {
+            latency.record(now.saturating_sub(micros) as u64)?;
+        }
+    }
+    let stored = count_stored(&setup.database_url)?;
+    header(&format!(
+        "Visitor message -> agent dashboard, {backend}{}, {rate} msg/s over {conversations} conversations for {seconds} s (first {} s warm-up not timed)",
+        if backend == "redis2" { " (two processes + Redis)" } else { "" },
+        warmup.as_secs()
+    ));
+    row(
+        "scheduled send -> message.created on the dashboard",
+        &latency,
+    );
+    println!("sent {total}, acknowledged {}, received by the dashboard {received}, stored {stored}, lost {}",
+        acked.load(Ordering::Relaxed), total.saturating_sub(received));
+    for task in tasks {
+        task.abort();
+    }
+    Ok(())
+}
+
+/// Customer messages stored, minus the hello each visitor sent.
+fn count_stored(database_url: &str) -> anyhow::Result<i64> {
+    use switchboard_api::db::schema::messages;
+    let db = switchboard_api::db::Db::connect(database_url, 1)?;
+    let mut conn = db.conn()?;
+    let count: i64 = messages::table
+        .filter(messages::sender.eq("customer"))
+        .filter(messages::client_message_id.ne("hello"))
+        .count()
+        .get_result(&mut *conn)?;
+    Ok(count)
+}

@@ -1,0 +1,141 @@
+//! Shared pieces of the benchmarks: starting the real server binary (pinned to a core), HTTP
+//! helpers, and latency histograms printed as one table.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use hdrhistogram::Histogram;
+
+/// The release `api` binary next to this benchmark binary.
+pub fn api_binary() -> PathBuf {
+    let me = std::env::current_exe().expect("current exe");
+    me.parent().expect("bin dir").join("api")
+}
+
+/// A running server process.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts `api` on a free port with `env`, pinned to `cpu` with taskset when given.
+    pub fn start(
+        data_dir: &Path,
+        database_url: &str,
+        env: &[(&str, String)],
+        cpu: Option<usize>,
+    ) -> anyhow::Result<Server> {
+        let mut command = match cpu {
+            Some(cpu) => {
+                let mut c = Command::new("taskset");
+                c.arg("-c").arg(cpu.to_string()).arg(api_binary());
+                c
+            }
+            None => Command::new(api_binary()),
+        };
+        command
+            .env("BIND", "127.0.0.1:0")
+            .env("DATA_DIR", data_dir)
+            .env("DATABASE_URL", database_url)
+            .env("DEMO_SEED", "0")
+            .env(
+                "LOG",
+                std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .env("DASHBOARD_DIR", data_dir.join("none"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn()?;
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let port = loop {
+            let line = rx.recv_timeout(Duration::from_secs(120))?;
+            if let Some(rest) = line.strip_prefix("Switchboard listening on http://127.0.0.1:") {
+                break rest.trim().parse()?;
+            }
+        };
+        Ok(Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+        })
+    }
+
+    /// Resident memory of the server process, in KiB (from /proc).
+    pub fn rss_kib(&self) -> u64 {
+        rss_kib(self.child.id())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Resident memory of a process, in KiB.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0)
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// Pins the current process to `cpu` (the load client runs on the other core).
+pub fn pin_self(cpu: usize) {
+    let _ = Command::new("taskset")
+        .arg("-pc")
+        .arg(cpu.to_string())
+        .arg(std::process::id().to_string())
+        .stdout(Stdio::null())
+        .status();
+}
+
+/// A latency histogram in microseconds.
+pub fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds")
+}
+
+/// Prints a header for [`row`].
+pub fn header(title: &str) {
+    println!("\n{title}");
+    println!(
+        "{:<52} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "operation", "count", "p50 ms", "p95 ms", "p99 ms", "max ms"
+    );
+}
+
+/// Prints one histogram as a table row.
+pub fn row(name: &str, h: &Histogram<u64>) {
+    let ms = |v: u64| v as f64 / 1000.0;
+    println!(
+        "{:<52} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+        name,
+        h.len(),
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.95)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max())
+    );
+}
