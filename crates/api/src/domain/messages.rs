@@ -99,7 +99,7 @@ pub fn insert_message(
 /// What storing a message with a client id did.
 pub enum Stored {
     /// Stored now.
-    New(Message, Option<Attachment>),
+    New(Box<(Message, Option<Attachment>)>),
     /// A message with this client id was already stored: nothing new.
     Duplicate(Message),
 }
@@ -120,7 +120,7 @@ pub fn insert_message_once(
                     .ok_or(AppError::NotFound("Message"))?;
             Ok(Stored::Duplicate(existing))
         }
-        other => other.map(|(m, a)| Stored::New(m, a)),
+        other => other.map(|stored| Stored::New(Box::new(stored))),
     }
 }
 

@@ -275,7 +275,7 @@ pub async fn post_message(
                 &before,
                 NewMessage::customer(text, attachment_id, client_id),
             )? {
-                messages::Stored::New(m, a) => (m, a),
+                messages::Stored::New(stored) => *stored,
                 messages::Stored::Duplicate(m) => {
                     return Ok(Stored {
                         message_id: m.id,
