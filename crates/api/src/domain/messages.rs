@@ -101,7 +101,7 @@ pub enum Stored {
     /// Stored now.
     New(Box<(Message, Option<Attachment>)>),
     /// A message with this client id was already stored: nothing new.
-    Duplicate(Message),
+    Duplicate(Box<Message>),
 }
 
 /// Stores the message unless its client id was already used in the conversation. The insert
@@ -118,7 +118,7 @@ pub fn insert_message_once(
             let (existing, _) =
                 store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, &client_id)?
                     .ok_or(AppError::NotFound("Message"))?;
-            Ok(Stored::Duplicate(existing))
+            Ok(Stored::Duplicate(Box::new(existing)))
         }
         other => other.map(|stored| Stored::New(Box::new(stored))),
     }
