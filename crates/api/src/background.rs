@@ -11,6 +11,7 @@ use crate::store;
 
 /// Runs forever on the server's runtime.
 pub async fn run(state: AppState) {
+    actix_web::rt::spawn(checkpoints(state.clone()));
     let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
     let mut seconds: u64 = 0;
     // Prune about twice per retention period, at most hourly.
@@ -18,7 +19,6 @@ pub async fn run(state: AppState) {
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
-        checkpoint(&state).await;
         if seconds.is_multiple_of(10) {
             heartbeat(&state).await;
         }
@@ -29,13 +29,15 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Keeps the SQLite write-ahead log short, off the request path.
-async fn checkpoint(state: &AppState) {
-    let db = state.db.clone();
-    match actix_web::web::block(move || db.checkpoint()).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(%error, "checkpoint failed"),
-        Err(error) => tracing::warn!(%error, "checkpoint could not run"),
+/// SQLite checkpoints, often and small, on their own thread beside the writer.
+async fn checkpoints(state: AppState) {
+    let mut tick = actix_web::rt::time::interval(Duration::from_millis(250));
+    loop {
+        tick.tick().await;
+        let db = state.db.clone();
+        if let Ok(Err(error)) = actix_web::web::block(move || db.checkpoint()).await {
+            tracing::warn!(%error, "checkpoint failed");
+        }
     }
 }
 

@@ -41,7 +41,7 @@ pub struct Config {
     pub json_body_limit: usize,
     /// How long SIGTERM waits for in-flight requests (`SHUTDOWN_TIMEOUT_SECS`, default 10).
     pub shutdown_timeout: Duration,
-    /// Visitor messages per second per socket, bursts of twice that (`WIDGET_MESSAGES_PER_SECOND`, 5).
+    /// Visitor messages per second per socket, bursts of four times that (`WIDGET_MESSAGES_PER_SECOND`, 5).
     pub widget_messages_per_second: u32,
     /// Visitor sockets per client address (`WIDGET_MAX_CONNECTIONS_PER_ADDRESS`, 50).
     pub widget_max_connections_per_address: usize,

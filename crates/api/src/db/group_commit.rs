@@ -13,6 +13,10 @@ use crate::error::AppError;
 
 /// Most writes folded into one transaction.
 const MAX_BATCH: usize = 256;
+/// The write-ahead log size past which the writer restarts it itself.
+const LOG_LIMIT: u64 = 256 * 1024 * 1024;
+/// How long a busy writer waits to gather more writes into one commit.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// What a queued write hands back: a callback told whether the batch committed.
 type Deliver = Box<dyn FnOnce(bool) + Send>;
@@ -26,33 +30,39 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer thread on `conn`.
-    pub fn start(mut conn: DbConnection) -> std::io::Result<GroupCommit> {
+    /// `wal_path` is the database's write-ahead log, watched to keep it bounded.
+    pub fn start(
+        mut conn: DbConnection,
+        wal_path: std::path::PathBuf,
+    ) -> std::io::Result<GroupCommit> {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
+                let mut busy = false;
                 while let Ok(first) = queue.recv() {
-                    let mut batch = vec![first];
-                    while batch.len() < MAX_BATCH {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) => break,
-                        }
-                    }
+                    let batch = collect_batch(&queue, first, busy);
+                    busy = batch.len() > 1;
                     run_batch(&mut conn, batch);
+                    bound_log(&mut conn, &wal_path);
                 }
             })?;
         Ok(GroupCommit { jobs })
     }
 
-    /// Queues `work` and waits (asynchronously) for the batch holding it to commit.
-    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Queues `work` and waits (asynchronously) for the batch holding it to commit. Once it
+    /// has, `after_commit` runs on the writer thread, in commit order, before the caller wakes.
+    pub async fn write<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&T) + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.submit(work, move |result| {
+            if let Ok(value) = &result {
+                after_commit(value);
+            }
             let _ = tx.send(result);
         })?;
         rx.await
@@ -98,6 +108,41 @@ impl GroupCommit {
         self.jobs
             .send(job)
             .map_err(|_| AppError::Internal(anyhow::anyhow!("the SQLite writer stopped")))
+    }
+}
+
+/// Takes what is queued; when writes are arriving concurrently (`busy`), also waits up to
+/// [`GATHER`] for more, so that a steady stream commits in batches rather than one by one (each
+/// commit writes the touched pages to the log again). A lone write never waits.
+fn collect_batch(queue: &mpsc::Receiver<Job>, first: Job, busy: bool) -> Vec<Job> {
+    let mut batch = vec![first];
+    let deadline = std::time::Instant::now() + GATHER;
+    while batch.len() < MAX_BATCH {
+        let next = if busy {
+            queue
+                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+                .ok()
+        } else {
+            queue.try_recv().ok()
+        };
+        match next {
+            Some(job) => batch.push(job),
+            None => break,
+        }
+    }
+    batch
+}
+
+/// Checkpoints normally run beside the writer (see `Db::checkpoint`), so their fsync never
+/// stalls writes. Under a sustained burst they cannot catch up, and the log would grow without
+/// end; past [`LOG_LIMIT`] the writer itself restarts the log, pausing writes once.
+fn bound_log(conn: &mut DbConnection, wal_path: &std::path::Path) {
+    use diesel::connection::SimpleConnection;
+    let size = std::fs::metadata(wal_path).map(|m| m.len()).unwrap_or(0);
+    if size > LOG_LIMIT {
+        if let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(RESTART)") {
+            tracing::warn!(%error, "restarting the write-ahead log failed");
+        }
     }
 }
 

@@ -60,9 +60,9 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
             // busy_timeout first: the pool opens several connections at once. WAL mode itself
             // is persistent and was set once when the file was opened (`check_reachable`).
             // Memory-mapped reads share the OS page cache across the pool's connections.
-            // Automatic checkpoints are off: a checkpoint fsyncs, and it would land on whichever
-            // request happened to commit the 1000th page; `checkpoint` runs them in the
-            // background instead.
+            // No automatic checkpoints: one would run on the writer thread and stall every write
+            // queued behind its fsync. `Db::checkpoint` runs them beside the writer instead, and
+            // the writer bounds the log only if a long burst outruns them.
             conn.batch_execute(
                 "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                  PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 0;",
@@ -94,7 +94,7 @@ impl Db {
             Backend::Sqlite => {
                 let mut writer = DbConnection::establish(url)?;
                 SqlitePragmas.on_acquire(&mut writer)?;
-                Some(GroupCommit::start(writer)?)
+                Some(GroupCommit::start(writer, format!("{url}-wal").into())?)
             }
             Backend::Postgres => None,
         };
@@ -156,13 +156,30 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
+        self.write_then(work, |_| {}).await
+    }
+
+    /// [`Db::write`], then `after_commit` once the transaction has committed. On SQLite it runs
+    /// on the writer thread in commit order, which is how events leave in sequence order.
+    pub async fn write_then<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&T) + Send + 'static,
+    {
         if let Some(writer) = &self.sqlite_writer {
-            return writer.write(work).await;
+            return writer.write(work, after_commit).await;
         }
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(work))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
+        actix_web::web::block(move || {
+            let result = db.write_blocking(work);
+            if let Ok(value) = &result {
+                after_commit(value);
+            }
+            result
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking pool: {e}")))?
     }
 
     /// `write` for code already on a blocking thread.
@@ -181,8 +198,8 @@ impl Db {
         }
     }
 
-    /// Copies the SQLite write-ahead log into the database file without blocking writers
-    /// (a no-op on PostgreSQL). Called periodically by the background task.
+    /// Copies the SQLite write-ahead log into the database file beside the writer (a no-op on
+    /// PostgreSQL); when no write happens meanwhile it completes, and the log starts over.
     pub fn checkpoint(&self) -> Result<(), AppError> {
         if self.backend == Backend::Sqlite {
             self.conn()?

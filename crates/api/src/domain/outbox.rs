@@ -1,13 +1,18 @@
 //! Events written in the same transaction as the change that caused them.
 //!
-//! A service's transaction emits events into an [`Outbox`]; they are staged (unnumbered) with
-//! the change and committed with it, so a change never exists without its event. After commit
-//! the sequencer numbers and publishes them.
+//! A service's transaction emits events into an [`Outbox`]; they are stored with the change and
+//! committed with it, so a change never exists without its event. SQLite has one writer, so
+//! events are numbered in that same transaction and published after the commit; PostgreSQL
+//! writers commit concurrently, so events are staged unnumbered and the sequencer numbers them.
 
 use switchboard_types::events::EventPayload;
 
+use std::sync::Arc;
+
 use crate::clock::now;
+use crate::db::Backend;
 use crate::error::AppError;
+use crate::realtime::bus::Published;
 use crate::state::AppState;
 use crate::store::events::{self as event_store, NewEventRecord};
 use crate::store::Conn;
@@ -41,6 +46,7 @@ impl Outbox {
         };
         self.records.push(NewEventRecord {
             tenant_id: self.tenant_id.clone(),
+            seq: None,
             kind: payload.type_name().to_string(),
             at: now(),
             conversation_id: conversation_id.map(str::to_string),
@@ -51,24 +57,42 @@ impl Outbox {
 }
 
 impl AppState {
-    /// Runs `work` in one write transaction for `tenant_id`, staging the events it emits in the
-    /// same transaction, then hands the tenant to the sequencer.
+    /// Runs `work` in one write transaction for `tenant_id`, storing the events it emits in the
+    /// same transaction. On SQLite (one writer) they are numbered right there and published
+    /// after the commit, in order; on PostgreSQL they are staged and the sequencer numbers them.
     pub async fn transact<T, F>(&self, tenant_id: &str, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
     {
         let tenant = tenant_id.to_string();
-        let (value, emitted) = self
+        let number_now = self.db.backend() == Backend::Sqlite;
+        let publish = self.sequencer.publisher();
+        let (value, numbered, staged) = self
             .db
-            .write(move |conn| {
-                let mut outbox = Outbox::new(&tenant);
-                let value = work(conn, &mut outbox)?;
-                event_store::stage(conn, &outbox.records)?;
-                Ok((value, !outbox.records.is_empty()))
-            })
+            .write_then(
+                move |conn| {
+                    let mut outbox = Outbox::new(&tenant);
+                    let value = work(conn, &mut outbox)?;
+                    if number_now {
+                        let numbered = event_store::append_numbered(conn, &mut outbox.records)?;
+                        return Ok((value, numbered, false));
+                    }
+                    event_store::stage(conn, &outbox.records)?;
+                    Ok((value, Vec::new(), !outbox.records.is_empty()))
+                },
+                move |(_, numbered, _)| {
+                    if let Some(first) = numbered.first() {
+                        publish(Arc::new(Published {
+                            tenant_id: first.tenant_id.clone(),
+                            events: numbered.clone(),
+                        }));
+                    }
+                },
+            )
             .await?;
-        if emitted {
+        drop(numbered);
+        if staged {
             self.sequencer.notify(tenant_id);
         }
         Ok(value)

@@ -42,7 +42,9 @@ pub fn dispatch(hub: &Hub, batch: &Published) {
         let Some(seq) = event.seq else { continue };
         hub.to_dashboards(&batch.tenant_id, seq, &envelope(event, seq));
         if let Some(visitor) = event.visitor_id.as_deref() {
-            if hub.has_visitor(&batch.tenant_id, visitor) {
+            let sockets = hub.visitor_sockets(&batch.tenant_id, visitor);
+            // The tab that sent a message has its ack; only the visitor's other tabs need it.
+            if sockets > 1 || (sockets == 1 && !is_own_message(event)) {
                 hub.to_visitor(
                     &batch.tenant_id,
                     visitor,
@@ -52,6 +54,21 @@ pub fn dispatch(hub: &Hub, batch: &Published) {
             }
         }
     }
+}
+
+/// Whether the event is a message the visitor wrote.
+fn is_own_message(event: &EventRecord) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        message: Sender,
+    }
+    #[derive(serde::Deserialize)]
+    struct Sender {
+        sender: switchboard_types::messages::Sender,
+    }
+    event.kind == "message.created"
+        && serde_json::from_str::<Probe>(&event.data)
+            .is_ok_and(|p| p.message.sender == switchboard_types::messages::Sender::Customer)
 }
 
 /// The dashboard frame `{"seq", "type", "at", "data"}`, built from the stored JSON without

@@ -55,8 +55,8 @@ pub struct Hub {
 
 /// Queue lengths: a dashboard can be this many events behind before it must resync.
 pub const DASHBOARD_QUEUE: usize = 1024;
-/// Visitors get far fewer frames.
-pub const VISITOR_QUEUE: usize = 64;
+/// Visitors get far fewer frames (the queue's memory is allocated as it fills, not up front).
+pub const VISITOR_QUEUE: usize = 256;
 
 impl Hub {
     fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
@@ -169,11 +169,10 @@ impl Hub {
         }
     }
 
-    /// Whether the visitor has a socket here (so building their frame is worth it).
-    pub fn has_visitor(&self, tenant_id: &str, visitor_id: &str) -> bool {
-        self.registry()
-            .visitors
-            .contains_key(&(tenant_id.to_string(), visitor_id.to_string()))
+    /// How many sockets the visitor has here.
+    pub fn visitor_sockets(&self, tenant_id: &str, visitor_id: &str) -> usize {
+        let key = (tenant_id.to_string(), visitor_id.to_string());
+        self.registry().visitors.get(&key).map_or(0, HashMap::len)
     }
 
     /// Sends an event to every socket of the visitor.

@@ -1,4 +1,5 @@
-//! Numbers committed events per tenant and publishes them.
+//! Numbers committed events per tenant and publishes them (PostgreSQL; SQLite's single writer
+//! numbers events in the writing transaction itself, see `domain::outbox`).
 //!
 //! Why a separate step: a per-tenant counter bumped inside every writer's transaction would
 //! hold the tenant's row lock through each commit, so on PostgreSQL (a few ms per fsync) one
@@ -39,6 +40,11 @@ impl Sequencer {
     /// A sequencer that publishes to the in-process bus only.
     pub fn local(db: Db, bus: Bus) -> Arc<Sequencer> {
         Self::new(db, Arc::new(move |batch| bus.deliver_locally(batch)))
+    }
+
+    /// The function numbered events are published through.
+    pub fn publisher(&self) -> Arc<dyn Fn(Arc<Published>) + Send + Sync> {
+        self.bus.clone()
     }
 
     /// Says the tenant has staged events. Returns at once; numbering happens in the background.

@@ -19,6 +19,9 @@ use crate::state::AppState;
 
 /// Largest frame a visitor may send.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Frames of any kind a socket may send per second, and in a burst, before it is closed.
+const FRAMES_PER_SECOND: u32 = 30;
+const FRAME_BURST: u32 = 300;
 /// Typing notices are forwarded at most this often.
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 
@@ -82,9 +85,12 @@ impl Limits {
             NonZeroU32::new(state.config.widget_messages_per_second.max(1) * 2).expect("non-zero");
         Limits {
             messages: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
+            // Generous burst: after a pause (a slow disk, a restart) the server reads a
+            // socket's backlog at once, which must not look like a flood. A real flood (hundreds
+            // of frames a second) still empties the bucket within a second or two.
             frames: RateLimiter::direct(
-                Quota::per_second(NonZeroU32::new(20).expect("20"))
-                    .allow_burst(NonZeroU32::new(40).expect("40")),
+                Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).expect("non-zero"))
+                    .allow_burst(NonZeroU32::new(FRAME_BURST).expect("non-zero")),
             ),
             last_typing: None,
         }

@@ -25,6 +25,8 @@ pub struct EventRecord {
 #[diesel(table_name = events)]
 pub struct NewEventRecord {
     pub tenant_id: String,
+    /// Set when numbered at once (SQLite); `None` leaves it to the sequencer.
+    pub seq: Option<i64>,
     pub kind: String,
     pub at: NaiveDateTime,
     pub conversation_id: Option<String>,
@@ -40,6 +42,41 @@ pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<()> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Numbers the events and stores them, in the caller's transaction. Only for SQLite, whose
+/// writes are one at a time, so numbers follow commit order without holding anything back.
+pub fn append_numbered(
+    conn: &mut Conn,
+    records: &mut [NewEventRecord],
+) -> QueryResult<Vec<EventRecord>> {
+    let Some(first) = records.first() else {
+        return Ok(Vec::new());
+    };
+    let tenant_id = first.tenant_id.clone();
+    let count = records.len() as i64;
+    let last: i64 = diesel::update(tenants::table.find(&tenant_id))
+        .set(tenants::event_seq.eq(tenants::event_seq + count))
+        .returning(tenants::event_seq)
+        .get_result(conn)?;
+    let mut numbered = Vec::with_capacity(records.len());
+    for (i, record) in records.iter_mut().enumerate() {
+        record.seq = Some(last - count + 1 + i as i64);
+        diesel::insert_into(events::table)
+            .values(&*record)
+            .execute(conn)?;
+        numbered.push(EventRecord {
+            id: 0,
+            tenant_id: record.tenant_id.clone(),
+            seq: record.seq,
+            kind: record.kind.clone(),
+            at: record.at,
+            conversation_id: record.conversation_id.clone(),
+            visitor_id: record.visitor_id.clone(),
+            data: record.data.clone(),
+        });
+    }
+    Ok(numbered)
 }
 
 /// Numbers up to `limit` staged events of the tenant, in staging order, continuing the tenant's

@@ -308,12 +308,22 @@ async fn throughput(
     let deadline = start + Duration::from_secs(seconds) + Duration::from_secs(15);
     while received < total {
         let next = tokio::time::timeout_at(deadline.into(), dashboard.next()).await;
-        let Ok(Some(Ok(Message::Text(text)))) = next else {
-            if next.is_err() {
+        let text = match next {
+            Ok(Some(Ok(Message::Text(text)))) => text,
+            Ok(Some(Ok(Message::Close(frame)))) => {
+                println!("the dashboard socket was closed: {frame:?}");
                 break;
             }
-            continue;
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(error))) => {
+                println!("the dashboard socket failed: {error}");
+                break;
+            }
+            Ok(None) | Err(_) => break,
         };
+        if text.contains("\"type\":\"resync\"") {
+            println!("the dashboard was told to resync: {text}");
+        }
         let Some(pos) = text.find("\"body\":\"lg|") else {
             continue;
         };
