@@ -40,15 +40,18 @@ CREATE TABLE conversations (
     resolved_by TEXT REFERENCES users(id),
     last_customer_message_at TIMESTAMP
 );
--- One index per list tab, each in the list's order, so any page of any tab is an index range
--- scan (the WHERE clauses are literal so both engines match them). The channel filter reads
--- the tab's index and skips the other channel's rows; per-channel copies of every index would
--- make each new message rewrite twice as many index entries.
+-- One index per list tab (and per tab + channel), each in the list's order, so any page of any
+-- tab is an index range scan. The WHERE clauses are literal so both engines match them.
 CREATE INDEX conv_all ON conversations (tenant_id, last_activity_at, id);
+CREATE INDEX conv_all_ch ON conversations (tenant_id, channel, last_activity_at, id);
 CREATE INDEX conv_open ON conversations (tenant_id, last_activity_at, id) WHERE status <> 'resolved';
+CREATE INDEX conv_open_ch ON conversations (tenant_id, channel, last_activity_at, id) WHERE status <> 'resolved';
 CREATE INDEX conv_needs ON conversations (tenant_id, last_activity_at, id) WHERE status = 'needs_agent';
+CREATE INDEX conv_needs_ch ON conversations (tenant_id, channel, last_activity_at, id) WHERE status = 'needs_agent';
 CREATE INDEX conv_resolved ON conversations (tenant_id, last_activity_at, id) WHERE status = 'resolved';
+CREATE INDEX conv_resolved_ch ON conversations (tenant_id, channel, last_activity_at, id) WHERE status = 'resolved';
 CREATE INDEX conv_booked ON conversations (tenant_id, last_activity_at, id) WHERE booked = TRUE;
+CREATE INDEX conv_booked_ch ON conversations (tenant_id, channel, last_activity_at, id) WHERE booked = TRUE;
 CREATE INDEX conv_visitor ON conversations (tenant_id, visitor_id, started_at);
 CREATE INDEX conv_assignee ON conversations (tenant_id, assignee_id) WHERE assignee_id IS NOT NULL AND status <> 'resolved';
 CREATE INDEX conv_queue ON conversations (tenant_id) WHERE assignee_id IS NULL AND status <> 'resolved';
