@@ -259,7 +259,7 @@ fn seed(path: &str, total_conversations: usize, total_messages: usize) -> anyhow
     drop(db);
     let mut conn = SqliteConnection::establish(path)?;
     conn.batch_execute(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;",
+        "PRAGMA busy_timeout = 10000; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;",
     )?;
     let mut rng = rand::rng();
     let now = Utc::now().naive_utc();
