@@ -23,7 +23,7 @@ test: lint unit integration e2e
 # Formatting and clippy (server and dashboard).
 lint:
     cargo fmt --all --check
-    cargo clippy --quiet -p switchboard-types -p switchboard-api --all-targets -- -D warnings
+    cargo clippy --quiet -p switchboard-types -p switchboard-api -p switchboard-bench --all-targets -- -D warnings
     cargo clippy --quiet -p dashboard --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests beside the code.

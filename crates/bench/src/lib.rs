@@ -29,14 +29,18 @@ impl Server {
         env: &[(&str, String)],
         cpu: Option<usize>,
     ) -> anyhow::Result<Server> {
-        let mut command = match cpu {
-            Some(cpu) => {
-                let mut c = Command::new("taskset");
-                c.arg("-c").arg(cpu.to_string()).arg(api_binary());
-                c
-            }
-            None => Command::new(api_binary()),
-        };
+        // BENCH_SERVER_WRAPPER runs the server under a profiler, e.g. "heaptrack -o /tmp/api".
+        let wrapper = std::env::var("BENCH_SERVER_WRAPPER").unwrap_or_default();
+        let mut argv: Vec<String> = wrapper.split_whitespace().map(String::from).collect();
+        if let Some(cpu) = cpu {
+            argv.splice(
+                0..0,
+                ["taskset".to_string(), "-c".to_string(), cpu.to_string()],
+            );
+        }
+        argv.push(api_binary().to_string_lossy().into_owned());
+        let mut command = Command::new(&argv[0]);
+        command.args(&argv[1..]);
         command
             .env("BIND", "127.0.0.1:0")
             .env("DATA_DIR", data_dir)

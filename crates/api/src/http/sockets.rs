@@ -119,13 +119,13 @@ pub async fn widget(
         rating_categories: serde_json::from_str(&tenant.rating_categories).unwrap_or_default(),
         ctx,
         address,
-        welcome,
     };
     actix_web::rt::spawn(visitor_socket::serve(
         state.get_ref().clone(),
         session,
         stream,
         visitor,
+        welcome,
     ));
     Ok(response)
 }

@@ -66,7 +66,7 @@ pub async fn serve(
             })
         }
     };
-    state.hub.unregister(registration.id);
+    state.hub.unregister(&registration);
     let _ = session.close(reason).await;
 }
 
@@ -163,8 +163,11 @@ async fn pump(
                 }
                 _ => return None,
             },
-            outgoing = registration.queue.recv() => {
-                let Some(Outgoing::Event { seq, frame }) = outgoing else { continue };
+            outgoing = registration.queue.next() => {
+                let Some(outgoing) = outgoing else {
+                    return resync_and_close(session, "the connection fell behind").await;
+                };
+                let Outgoing::Event { seq, frame } = outgoing else { continue };
                 if seq <= position {
                     continue;
                 }
@@ -181,7 +184,6 @@ async fn pump(
                 }
                 position = seq;
             }
-            _ = registration.overflowed.notified() => return resync_and_close(session, "the connection fell behind").await,
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > state.config.socket_silence_limit {
                     return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });

@@ -2,11 +2,13 @@
 //! visitor. Plain maps behind one mutex, no I/O: delivering is a non-blocking `try_send` into
 //! each socket's bounded queue, and a socket whose queue is full is told to resync and close.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::Notify;
 
 /// A frame ready to send (serialized once, shared by every socket that receives it).
 pub type Frame = Arc<str>;
@@ -23,28 +25,131 @@ pub enum Outgoing {
 /// Identifies one registered socket.
 pub type SocketId = u64;
 
-/// The hub's side of a socket.
-struct SocketHandle {
-    queue: mpsc::Sender<Outgoing>,
-    /// Signalled when the queue overflowed: the socket must resync (dashboards) and close.
-    overflowed: Arc<Notify>,
+/// A socket's bounded outgoing queue. An idle socket holds an empty `VecDeque` (no
+/// allocation), where a channel would allocate a block of slots up front for each of the
+/// thousands of idle visitor sockets.
+pub struct SocketQueue {
+    items: Mutex<VecDeque<Outgoing>>,
+    capacity: usize,
+    /// Set when an item did not fit: the socket fell behind and must resync (dashboards) and
+    /// close.
+    overflowed: AtomicBool,
+    ready: Notify,
+}
+
+impl SocketQueue {
+    fn new(capacity: usize) -> SocketQueue {
+        SocketQueue {
+            items: Mutex::new(VecDeque::new()),
+            capacity,
+            overflowed: AtomicBool::new(false),
+            ready: Notify::new(),
+        }
+    }
+
+    fn items(&self) -> std::sync::MutexGuard<'_, VecDeque<Outgoing>> {
+        self.items.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues without waiting; a full queue marks the socket as fallen behind.
+    fn offer(&self, item: Outgoing) {
+        {
+            let mut items = self.items();
+            if items.len() < self.capacity {
+                items.push_back(item);
+            } else {
+                self.overflowed.store(true, Ordering::Release);
+            }
+        }
+        // A permit is stored when the socket is not waiting, so a wake-up is never lost.
+        self.ready.notify_one();
+    }
+
+    /// The next item, or `None` once the queue overflowed. Cancel-safe: an item is only
+    /// taken in the same poll that returns it.
+    pub async fn next(&self) -> Option<Outgoing> {
+        loop {
+            if self.overflowed.load(Ordering::Acquire) {
+                return None;
+            }
+            {
+                let mut items = self.items();
+                if let Some(item) = items.pop_front() {
+                    if items.is_empty() && items.capacity() > IDLE_CAPACITY {
+                        // Give back what a burst grew, so idle sockets stay small.
+                        items.shrink_to(IDLE_CAPACITY);
+                    }
+                    return Some(item);
+                }
+            }
+            self.ready.notified().await;
+        }
+    }
+}
+
+/// Capacity an emptied queue keeps.
+const IDLE_CAPACITY: usize = 8;
+
+/// Whose socket it is: where to find it again when it closes.
+enum Owner {
+    Dashboard(String),
+    Visitor(String, String),
 }
 
 /// What a socket task receives when it registers.
 pub struct Registration {
     pub id: SocketId,
-    pub queue: mpsc::Receiver<Outgoing>,
-    pub overflowed: Arc<Notify>,
+    pub queue: Arc<SocketQueue>,
+    owner: Owner,
 }
+
+type Group = HashMap<SocketId, Arc<SocketQueue>>;
 
 #[derive(Default)]
 struct Registry {
     next_id: SocketId,
-    dashboards: HashMap<String, HashMap<SocketId, SocketHandle>>,
-    visitors: HashMap<(String, String), HashMap<SocketId, SocketHandle>>,
+    dashboards: HashMap<String, Group>,
+    visitors: HashMap<(String, String), Group>,
+    /// Sockets per tenant, to forget a tenant's position when its last socket closes.
+    sockets_per_tenant: HashMap<String, usize>,
     /// Highest sequence number dispatched per tenant (to notice what the bus missed).
     dispatched: HashMap<String, i64>,
     connections_per_address: HashMap<IpAddr, usize>,
+}
+
+impl Registry {
+    fn add(&mut self, owner: Owner, capacity: usize) -> Registration {
+        self.next_id += 1;
+        let id = self.next_id;
+        let queue = Arc::new(SocketQueue::new(capacity));
+        let tenant = match &owner {
+            Owner::Dashboard(tenant) => {
+                let group = self.dashboards.entry(tenant.clone()).or_default();
+                group.insert(id, queue.clone());
+                tenant
+            }
+            Owner::Visitor(tenant, visitor) => {
+                let key = (tenant.clone(), visitor.clone());
+                self.visitors
+                    .entry(key)
+                    .or_default()
+                    .insert(id, queue.clone());
+                tenant
+            }
+        };
+        *self.sockets_per_tenant.entry(tenant.clone()).or_default() += 1;
+        Registration { id, queue, owner }
+    }
+}
+
+/// Takes a socket out of its group; an empty group is dropped so maps never grow with history.
+fn remove_socket<K: Hash + Eq>(groups: &mut HashMap<K, Group>, key: &K, id: SocketId) {
+    if let Some(group) = groups.get_mut(key) {
+        group.remove(&id);
+        if group.is_empty() {
+            groups.remove(key);
+        }
+    }
 }
 
 /// The per-process registry of sockets.
@@ -55,7 +160,7 @@ pub struct Hub {
 
 /// Queue lengths: a dashboard can be this many events behind before it must resync.
 pub const DASHBOARD_QUEUE: usize = 1024;
-/// Visitors get far fewer frames (the queue's memory is allocated as it fills, not up front).
+/// Visitors get far fewer frames.
 pub const VISITOR_QUEUE: usize = 256;
 
 impl Hub {
@@ -65,67 +170,38 @@ impl Hub {
 
     /// Registers a dashboard socket of `tenant_id`.
     pub fn register_dashboard(&self, tenant_id: &str) -> Registration {
-        let (handle, registration) = self.new_socket(DASHBOARD_QUEUE);
         self.registry()
-            .dashboards
-            .entry(tenant_id.to_string())
-            .or_default()
-            .insert(registration.id, handle);
-        registration
+            .add(Owner::Dashboard(tenant_id.to_string()), DASHBOARD_QUEUE)
     }
 
     /// Registers a visitor socket.
     pub fn register_visitor(&self, tenant_id: &str, visitor_id: &str) -> Registration {
-        let (handle, registration) = self.new_socket(VISITOR_QUEUE);
-        let key = (tenant_id.to_string(), visitor_id.to_string());
-        self.registry()
-            .visitors
-            .entry(key)
-            .or_default()
-            .insert(registration.id, handle);
-        registration
+        let owner = Owner::Visitor(tenant_id.to_string(), visitor_id.to_string());
+        self.registry().add(owner, VISITOR_QUEUE)
     }
 
-    fn new_socket(&self, capacity: usize) -> (SocketHandle, Registration) {
-        let (tx, rx) = mpsc::channel(capacity);
-        let overflowed = Arc::new(Notify::new());
-        let id = {
-            let mut registry = self.registry();
-            registry.next_id += 1;
-            registry.next_id
-        };
-        (
-            SocketHandle {
-                queue: tx,
-                overflowed: overflowed.clone(),
-            },
-            Registration {
-                id,
-                queue: rx,
-                overflowed,
-            },
-        )
-    }
-
-    /// Removes a socket (on close). Empty groups are dropped so maps never grow with history.
-    pub fn unregister(&self, id: SocketId) {
+    /// Removes a socket (on close), in time independent of how many sockets are connected.
+    pub fn unregister(&self, registration: &Registration) {
         let mut registry = self.registry();
-        registry.dashboards.retain(|_, sockets| {
-            sockets.remove(&id);
-            !sockets.is_empty()
-        });
-        registry.visitors.retain(|_, sockets| {
-            sockets.remove(&id);
-            !sockets.is_empty()
-        });
-        let Registry {
-            dashboards,
-            visitors,
-            dispatched,
-            ..
-        } = &mut *registry;
-        dispatched
-            .retain(|t, _| dashboards.contains_key(t) || visitors.keys().any(|(vt, _)| vt == t));
+        let id = registration.id;
+        let tenant = match &registration.owner {
+            Owner::Dashboard(tenant) => {
+                remove_socket(&mut registry.dashboards, tenant, id);
+                tenant
+            }
+            Owner::Visitor(tenant, visitor) => {
+                let key = (tenant.clone(), visitor.clone());
+                remove_socket(&mut registry.visitors, &key, id);
+                tenant
+            }
+        };
+        if let Some(count) = registry.sockets_per_tenant.get_mut(tenant) {
+            *count -= 1;
+            if *count == 0 {
+                registry.sockets_per_tenant.remove(tenant);
+                registry.dispatched.remove(tenant);
+            }
+        }
     }
 
     /// Counts a connection from `address`; refuses past `limit`.
@@ -158,13 +234,10 @@ impl Hub {
         }
         if let Some(sockets) = registry.dashboards.get(tenant_id) {
             for socket in sockets.values() {
-                offer(
-                    socket,
-                    Outgoing::Event {
-                        seq,
-                        frame: frame.clone(),
-                    },
-                );
+                socket.offer(Outgoing::Event {
+                    seq,
+                    frame: frame.clone(),
+                });
             }
         }
     }
@@ -183,13 +256,10 @@ impl Hub {
             .get(&(tenant_id.to_string(), visitor_id.to_string()))
         {
             for socket in sockets.values() {
-                offer(
-                    socket,
-                    Outgoing::Visitor {
-                        kind: kind.clone(),
-                        data: data.clone(),
-                    },
-                );
+                socket.offer(Outgoing::Visitor {
+                    kind: kind.clone(),
+                    data: data.clone(),
+                });
             }
         }
     }
@@ -244,6 +314,18 @@ impl Hub {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), total, "a socket is registered twice");
+        assert_eq!(
+            registry.sockets_per_tenant.values().sum::<usize>(),
+            total,
+            "socket counts per tenant disagree with the groups"
+        );
+        assert!(
+            registry
+                .dispatched
+                .keys()
+                .all(|t| registry.sockets_per_tenant.contains_key(t)),
+            "a position is kept for a tenant without sockets"
+        );
         assert!(
             registry.connections_per_address.values().all(|c| *c > 0),
             "zero count kept"
@@ -251,31 +333,53 @@ impl Hub {
     }
 }
 
-/// Queues without waiting; a full queue means the socket fell behind.
-fn offer(socket: &SocketHandle, item: Outgoing) {
-    if let Err(mpsc::error::TrySendError::Full(_)) = socket.queue.try_send(item) {
-        socket.overflowed.notify_one();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use futures_util::FutureExt;
+
     #[test]
     fn delivers_to_the_tenants_dashboards_only() {
         let hub = Hub::default();
-        let mut a = hub.register_dashboard("a");
-        let mut b = hub.register_dashboard("b");
+        let a = hub.register_dashboard("a");
+        let b = hub.register_dashboard("b");
+        hub.note_position("a", 0);
         hub.to_dashboards("a", 1, &Frame::from("x"));
         assert!(matches!(
-            a.queue.try_recv(),
-            Ok(Outgoing::Event { seq: 1, .. })
+            a.queue.next().now_or_never(),
+            Some(Some(Outgoing::Event { seq: 1, .. }))
         ));
-        assert!(b.queue.try_recv().is_err());
+        assert!(
+            b.queue.next().now_or_never().is_none(),
+            "b received a's event"
+        );
         hub.check_invariants();
-        hub.unregister(a.id);
-        hub.unregister(b.id);
+        hub.unregister(&a);
+        hub.unregister(&b);
+        assert_eq!(hub.counts(), (0, 0));
+        assert!(
+            hub.positions().is_empty(),
+            "a closed tenant's position kept"
+        );
+        hub.check_invariants();
+    }
+
+    #[test]
+    fn a_visitor_with_two_tabs_keeps_the_other_when_one_closes() {
+        let hub = Hub::default();
+        let first = hub.register_visitor("t", "v");
+        let second = hub.register_visitor("t", "v");
+        hub.note_position("t", 3);
+        hub.unregister(&first);
+        assert_eq!(hub.visitor_sockets("t", "v"), 1);
+        assert_eq!(hub.positions(), vec![("t".to_string(), 3)]);
+        hub.to_visitor("t", "v", &Frame::from("typing"), &Frame::from("{}"));
+        assert!(matches!(
+            second.queue.next().now_or_never(),
+            Some(Some(Outgoing::Visitor { .. }))
+        ));
+        hub.unregister(&second);
         assert_eq!(hub.counts(), (0, 0));
         hub.check_invariants();
     }
@@ -292,12 +396,26 @@ mod tests {
                 &Frame::from("{}"),
             );
         }
-        let notified = socket.overflowed.notified();
-        futures_util::pin_mut!(notified);
+        assert_eq!(socket.queue.items().len(), VISITOR_QUEUE);
         assert!(
-            futures_util::FutureExt::now_or_never(notified.as_mut()).is_some(),
+            matches!(socket.queue.next().now_or_never(), Some(None)),
             "overflow was not signalled"
         );
+    }
+
+    #[tokio::test]
+    async fn a_waiting_socket_is_woken_by_an_offer() {
+        let hub = Arc::new(Hub::default());
+        let socket = hub.register_dashboard("t");
+        let sender = hub.clone();
+        let waiter = tokio::spawn(async move { socket.queue.next().await });
+        tokio::task::yield_now().await;
+        sender.to_dashboards("t", 7, &Frame::from("x"));
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+            .await
+            .expect("woken")
+            .expect("task");
+        assert!(matches!(got, Some(Outgoing::Event { seq: 7, .. })));
     }
 
     #[test]

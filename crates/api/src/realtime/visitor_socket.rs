@@ -30,34 +30,51 @@ pub struct Visitor {
     pub ctx: VisitorCtx,
     pub address: IpAddr,
     pub rating_categories: Vec<String>,
-    pub welcome: ServerFrame,
 }
 
 /// Runs the socket until it closes.
-pub async fn serve(state: AppState, mut session: Session, stream: MessageStream, visitor: Visitor) {
+pub async fn serve(
+    state: AppState,
+    mut session: Session,
+    stream: MessageStream,
+    visitor: Visitor,
+    welcome: ServerFrame,
+) {
     let mut stream = stream.max_frame_size(MAX_FRAME_BYTES);
     let mut registration = state
         .hub
         .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
     let mut presence = PresenceGuard::new(&state, &visitor.ctx);
-    let reason = match note_position(&state, &visitor.ctx.tenant_id).await {
-        Ok(()) if send(&mut session, &visitor.welcome).await => {
-            pump(
-                &state,
-                &mut session,
-                &mut stream,
-                &mut registration,
-                &visitor,
-                &mut presence,
-            )
-            .await
-        }
-        _ => None,
+    // Boxed (here and below): one-off steps keep their state on the heap only while they run,
+    // so the long-lived socket task of an idle visitor stays small.
+    let started = Box::pin(start(&state, &mut session, &visitor, welcome)).await;
+    let reason = if started {
+        pump(
+            &state,
+            &mut session,
+            &mut stream,
+            &mut registration,
+            &visitor,
+            &mut presence,
+        )
+        .await
+    } else {
+        None
     };
-    state.hub.unregister(registration.id);
+    state.hub.unregister(&registration);
     state.hub.release(visitor.address);
-    presence.leave().await;
+    Box::pin(presence.leave()).await;
     let _ = session.close(reason).await;
+}
+
+/// Notes the tenant's event position and sends `welcome`; false when the socket cannot start.
+async fn start(
+    state: &AppState,
+    session: &mut Session,
+    visitor: &Visitor,
+    welcome: ServerFrame,
+) -> bool {
+    note_position(state, &visitor.ctx.tenant_id).await.is_ok() && send(session, &welcome).await
 }
 
 async fn note_position(state: &AppState, tenant_id: &str) -> Result<(), AppError> {
@@ -115,7 +132,7 @@ async fn pump(
                 last_heard = Instant::now();
                 match incoming {
                     Some(Ok(Message::Text(text))) => {
-                        if let Some(reason) = on_text(state, session, visitor, presence, &mut limits, &text).await {
+                        if let Some(reason) = Box::pin(on_text(state, session, visitor, presence, &mut limits, &text)).await {
                             return reason;
                         }
                     }
@@ -132,16 +149,16 @@ async fn pump(
                     Some(Ok(_)) => {}
                 }
             }
-            outgoing = registration.queue.recv() => {
-                let Some(Outgoing::Visitor { kind, data }) = outgoing else { continue };
+            outgoing = registration.queue.next() => {
+                let Some(outgoing) = outgoing else {
+                    return Some(CloseReason { code: CloseCode::Again, description: Some("reconnect and sync".into()) });
+                };
+                let Outgoing::Visitor { kind, data } = outgoing else { continue };
                 for frame in visitor_frames(&kind, &data, &visitor.rating_categories) {
                     if !send(session, &frame).await {
                         return None;
                     }
                 }
-            }
-            _ = registration.overflowed.notified() => {
-                return Some(CloseReason { code: CloseCode::Again, description: Some("reconnect and sync".into()) });
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > state.config.socket_silence_limit {
