@@ -67,6 +67,17 @@ pub fn insert_message(
     c: &Conversation,
     new: NewMessage,
 ) -> Result<(Message, Option<Attachment>), AppError> {
+    let (message, attachment) = prepare_message(conn, c, new)?;
+    store::messages::insert(conn, &message)?;
+    Ok((message, attachment))
+}
+
+/// The message row for `new` in `c`, its attachment checked, not yet stored.
+fn prepare_message(
+    conn: &mut Conn,
+    c: &Conversation,
+    new: NewMessage,
+) -> Result<(Message, Option<Attachment>), AppError> {
     let attachment = match &new.attachment_id {
         Some(id) => Some(usable_attachment(conn, c, id)?),
         None => None,
@@ -92,7 +103,6 @@ pub fn insert_message(
         client_message_id: new.client_message_id,
         created_at: now(),
     };
-    store::messages::insert(conn, &message)?;
     Ok((message, attachment))
 }
 
@@ -112,26 +122,13 @@ pub fn insert_message_once(
     new: NewMessage,
 ) -> Result<Stored, AppError> {
     let client_id = new.client_message_id.clone().unwrap_or_default();
-    let attempt = diesel::Connection::transaction(conn, |conn| insert_message(conn, c, new));
-    match attempt {
-        Err(AppError::Internal(cause)) if is_unique_violation(&cause) => {
-            let (existing, _) =
-                store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, &client_id)?
-                    .ok_or(AppError::NotFound("Message"))?;
-            Ok(Stored::Duplicate(Box::new(existing)))
-        }
-        other => other.map(|stored| Stored::New(Box::new(stored))),
+    let (message, attachment) = prepare_message(conn, c, new)?;
+    if store::messages::insert_unless_duplicate(conn, &message)? {
+        return Ok(Stored::New(Box::new((message, attachment))));
     }
-}
-
-fn is_unique_violation(cause: &anyhow::Error) -> bool {
-    matches!(
-        cause.downcast_ref::<diesel::result::Error>(),
-        Some(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        ))
-    )
+    let (existing, _) = store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, &client_id)?
+        .ok_or(AppError::NotFound("Message"))?;
+    Ok(Stored::Duplicate(Box::new(existing)))
 }
 
 /// The attachment must belong to the tenant and not already belong to another conversation.

@@ -9,7 +9,7 @@ use switchboard_types::events::{EventPayload, MessageCreated, RatingCreated, Typ
 use switchboard_types::messages::{MessageView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
 
-use super::conversation_state::{bump_chart, load_locked, row, save_counted};
+use super::conversation_state::{bump_chart, row, save_counted};
 use super::conversations::reopened;
 use super::counting::one;
 use super::messages::{self, insert_message_once, message_views, NewMessage};
@@ -253,7 +253,11 @@ pub async fn post_message(
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {
             let tenant = ctx2.tenant_id.as_str();
-            let latest = latest_locked(conn, &ctx2)?;
+            let latest = store::conversations::latest_of_visitor_locked(
+                conn,
+                &ctx2.tenant_id,
+                &ctx2.visitor_id,
+            )?;
             let mut visitor = match &latest {
                 Some(_) => None,
                 None => Some(ensure_visitor(conn, &ctx2)?),
@@ -339,18 +343,6 @@ fn listed_row(
     Ok(conversation_row(&listed, now()))
 }
 
-/// The visitor's latest conversation, locked (on SQLite, where writes are one at a time, the
-/// row as read is already safe to change).
-fn latest_locked(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Option<Conversation>, AppError> {
-    let latest = store::conversations::latest_of_visitor(conn, &ctx.tenant_id, &ctx.visitor_id)?;
-    match latest {
-        Some(c) if !matches!(conn, Conn::Sqlite(_)) => {
-            Ok(Some(load_locked(conn, &ctx.tenant_id, &c.id)?))
-        }
-        other => Ok(other),
-    }
-}
-
 /// How the conversation for new visitor activity was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Opened {
@@ -428,7 +420,11 @@ pub async fn request_agent(state: &AppState, ctx: &VisitorCtx) -> Result<(), App
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {
             ensure_visitor(conn, &ctx2)?;
-            let latest = latest_locked(conn, &ctx2)?;
+            let latest = store::conversations::latest_of_visitor_locked(
+                conn,
+                &ctx2.tenant_id,
+                &ctx2.visitor_id,
+            )?;
             let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
             if before.assignee_id.is_some() || before.status == "needs_agent" {
                 return Ok(());
@@ -538,7 +534,12 @@ pub async fn rate(
     let ctx2 = ctx.clone();
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {
-            let before = latest_locked(conn, &ctx2)?.ok_or_else(|| {
+            let before = store::conversations::latest_of_visitor_locked(
+                conn,
+                &ctx2.tenant_id,
+                &ctx2.visitor_id,
+            )?
+            .ok_or_else(|| {
                 AppError::rejected("no_conversation", "There is no conversation to rate yet.")
             })?;
             let allowed: Vec<String> = serde_json::from_str(

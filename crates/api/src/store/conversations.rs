@@ -95,26 +95,24 @@ pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
     .map(|_| ())
 }
 
-/// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends (a
-/// no-op write takes the row lock), so read-modify-write sequences on one conversation queue.
-/// SQLite needs no row lock: its writes are already one at a time.
+/// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends
+/// (`FOR UPDATE`: one statement, and no new row version the way a no-op update would write),
+/// so read-modify-write sequences on one conversation queue. SQLite needs no row lock: its
+/// writes are already one at a time.
 pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
-    if matches!(conn, Conn::Sqlite(_)) {
-        return find(conn, tenant_id, id);
+    match conn {
+        Conn::Postgresql(pg) => conversations::table
+            .filter(
+                conversations::tenant_id
+                    .eq(tenant_id)
+                    .and(conversations::id.eq(id)),
+            )
+            .select(Conversation::as_select())
+            .for_update()
+            .first(pg)
+            .optional(),
+        _ => find(conn, tenant_id, id),
     }
-    let touched = diesel::update(
-        conversations::table.filter(
-            conversations::tenant_id
-                .eq(tenant_id)
-                .and(conversations::id.eq(id)),
-        ),
-    )
-    .set(conversations::message_count.eq(conversations::message_count))
-    .execute(conn)?;
-    if touched == 0 {
-        return Ok(None);
-    }
-    find(conn, tenant_id, id)
 }
 
 pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
@@ -162,6 +160,29 @@ pub fn latest_of_visitor(
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
         .first(conn)
+        .optional()
+}
+
+/// The visitor's latest conversation, locked on PostgreSQL like [`lock`], in one statement
+/// (on SQLite, where writes are one at a time, the row as read is already safe to change).
+pub fn latest_of_visitor_locked(
+    conn: &mut Conn,
+    tenant_id: &str,
+    visitor_id: &str,
+) -> QueryResult<Option<Conversation>> {
+    let Conn::Postgresql(pg) = conn else {
+        return latest_of_visitor(conn, tenant_id, visitor_id);
+    };
+    conversations::table
+        .filter(
+            conversations::tenant_id
+                .eq(tenant_id)
+                .and(conversations::visitor_id.eq(visitor_id)),
+        )
+        .order(conversations::started_at.desc())
+        .select(Conversation::as_select())
+        .for_update()
+        .first(pg)
         .optional()
 }
 

@@ -2,12 +2,13 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 
 use super::Conn;
 use crate::db::schema::{events, tenants};
 
 /// An event row.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRecord {
     pub id: i64,
@@ -83,6 +84,42 @@ pub fn append_numbered(
 /// sequence. The tenant row is locked first, so two sequencers (in any processes) take turns and
 /// sequence numbers follow commit order with no gap. Returns the numbered events.
 pub fn sequence_pending(
+    conn: &mut Conn,
+    tenant_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<EventRecord>> {
+    let Conn::Postgresql(pg) = conn else {
+        return sequence_pending_one_by_one(conn, tenant_id, limit);
+    };
+    // Lock the tenant row and read where its sequence stands.
+    let base: i64 = diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(tenants::event_seq))
+        .returning(tenants::event_seq)
+        .get_result(pg)?;
+    // Number the whole batch in one statement, in staging order.
+    let mut numbered: Vec<EventRecord> = diesel::sql_query(
+        "UPDATE events SET seq = $2 + pending.n \
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
+               WHERE tenant_id = $1 AND seq IS NULL ORDER BY id LIMIT $3) AS pending \
+         WHERE events.id = pending.id RETURNING events.*",
+    )
+    .bind::<Text, _>(tenant_id)
+    .bind::<BigInt, _>(base)
+    .bind::<BigInt, _>(limit)
+    .load(pg)?;
+    if numbered.is_empty() {
+        return Ok(numbered);
+    }
+    numbered.sort_by_key(|e| e.seq);
+    diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(base + numbered.len() as i64))
+        .execute(pg)?;
+    Ok(numbered)
+}
+
+/// [`sequence_pending`] with portable statements, one per event (SQLite, which normally
+/// numbers events as it writes them and has nothing staged).
+fn sequence_pending_one_by_one(
     conn: &mut Conn,
     tenant_id: &str,
     limit: i64,

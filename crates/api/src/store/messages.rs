@@ -33,6 +33,17 @@ pub fn insert(conn: &mut Conn, message: &Message) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Inserts the message unless its client id was already used in the conversation (a unique
+/// index); says whether it was inserted. One statement: no savepoint around a failing insert.
+pub fn insert_unless_duplicate(conn: &mut Conn, message: &Message) -> QueryResult<bool> {
+    let insert = diesel::insert_into(messages::table).values(message);
+    let inserted = match conn {
+        Conn::Postgresql(pg) => insert.on_conflict_do_nothing().execute(pg)?,
+        Conn::Sqlite(sqlite) => insert.on_conflict_do_nothing().execute(sqlite)?,
+    };
+    Ok(inserted == 1)
+}
+
 /// The message a client already sent with this idempotency key, if any.
 pub fn find_by_client_id(
     conn: &mut Conn,
