@@ -76,10 +76,10 @@ impl AppState {
                     let value = work(conn, &mut outbox)?;
                     if number_now {
                         let numbered = event_store::append_numbered(conn, &mut outbox.records)?;
-                        return Ok((value, numbered, false));
+                        return Ok((value, numbered, Vec::new()));
                     }
-                    event_store::stage(conn, &outbox.records)?;
-                    Ok((value, Vec::new(), !outbox.records.is_empty()))
+                    let staged = event_store::stage(conn, &outbox.records)?;
+                    Ok((value, Vec::new(), staged))
                 },
                 move |(_, numbered, _)| {
                     if let Some(first) = numbered.first() {
@@ -92,8 +92,8 @@ impl AppState {
             )
             .await?;
         drop(numbered);
-        if staged {
-            self.sequencer.notify(tenant_id);
+        if !staged.is_empty() {
+            self.sequencer.staged(tenant_id, staged);
         }
         Ok(value)
     }

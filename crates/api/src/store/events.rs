@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 
 use super::Conn;
 use crate::db::schema::{events, tenants};
@@ -36,13 +36,26 @@ pub struct NewEventRecord {
 }
 
 /// Stages events (seq NULL) inside the caller's transaction.
-pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<()> {
-    for record in records {
-        diesel::insert_into(events::table)
-            .values(record)
-            .execute(conn)?;
+pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<Vec<i64>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(())
+    match conn {
+        // One statement for the whole batch; rows come back in the order they were given.
+        Conn::Postgresql(pg) => diesel::insert_into(events::table)
+            .values(records)
+            .returning(events::id)
+            .get_results(pg),
+        _ => records
+            .iter()
+            .map(|record| {
+                diesel::insert_into(events::table)
+                    .values(record)
+                    .returning(events::id)
+                    .get_result(conn)
+            })
+            .collect(),
+    }
 }
 
 /// Numbers the events and stores them, in the caller's transaction. Only for SQLite, whose
@@ -106,6 +119,45 @@ pub fn sequence_pending(
     .bind::<Text, _>(tenant_id)
     .bind::<BigInt, _>(base)
     .bind::<BigInt, _>(limit)
+    .load(pg)?;
+    if numbered.is_empty() {
+        return Ok(numbered);
+    }
+    numbered.sort_by_key(|e| e.seq);
+    diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(base + numbered.len() as i64))
+        .execute(pg)?;
+    Ok(numbered)
+}
+
+/// Numbers the staged events `ids` (as returned by [`stage`], in commit order) that are still
+/// unnumbered, continuing the tenant's sequence under the tenant row's lock like
+/// [`sequence_pending`]. It finds them by primary key: no scan over the pending-events index,
+/// whose entries for already-numbered rows stay until vacuum and would make every call slower
+/// under a steady stream of events.
+pub fn sequence_staged(
+    conn: &mut Conn,
+    tenant_id: &str,
+    ids: &[i64],
+) -> QueryResult<Vec<EventRecord>> {
+    let Conn::Postgresql(pg) = conn else {
+        return sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64);
+    };
+    let base: i64 = diesel::update(tenants::table.find(tenant_id))
+        .set(tenants::event_seq.eq(tenants::event_seq))
+        .returning(tenants::event_seq)
+        .get_result(pg)?;
+    let mut numbered: Vec<EventRecord> = diesel::sql_query(
+        "UPDATE events SET seq = $2 + pending.n \
+         FROM (SELECT e.id, row_number() OVER (ORDER BY u.ord) AS n \
+               FROM unnest($3::bigint[]) WITH ORDINALITY AS u(id, ord) \
+               JOIN events e ON e.id = u.id \
+               WHERE e.tenant_id = $1 AND e.seq IS NULL) AS pending \
+         WHERE events.id = pending.id RETURNING events.*",
+    )
+    .bind::<Text, _>(tenant_id)
+    .bind::<BigInt, _>(base)
+    .bind::<Array<BigInt>, _>(ids)
     .load(pg)?;
     if numbered.is_empty() {
         return Ok(numbered);
@@ -197,10 +249,14 @@ pub fn latest_seqs(conn: &mut Conn, tenant_ids: &[String]) -> QueryResult<Vec<(S
         .load(conn)
 }
 
-/// Tenants with staged events not yet numbered.
-pub fn tenants_with_pending(conn: &mut Conn) -> QueryResult<Vec<String>> {
+/// Tenants with events staged before `staged_before` and still unnumbered: left behind by a
+/// process that stopped between commit and numbering (newer ones are being numbered now).
+pub fn tenants_with_pending(
+    conn: &mut Conn,
+    staged_before: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
     events::table
-        .filter(events::seq.is_null())
+        .filter(events::seq.is_null().and(events::at.lt(staged_before)))
         .select(events::tenant_id)
         .distinct()
         .load(conn)
