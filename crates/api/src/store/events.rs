@@ -24,6 +24,8 @@ pub struct EventRecord {
 /// An event to stage.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = events)]
+// NULL for `None`, not the column default: one statement text, planned once per connection.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewEventRecord {
     pub tenant_id: String,
     /// Set when numbered at once (SQLite); `None` leaves it to the sequencer.
@@ -37,25 +39,17 @@ pub struct NewEventRecord {
 
 /// Stages events (seq NULL) inside the caller's transaction.
 pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<Vec<i64>> {
-    if records.is_empty() {
-        return Ok(Vec::new());
-    }
-    match conn {
-        // One statement for the whole batch; rows come back in the order they were given.
-        Conn::Postgresql(pg) => diesel::insert_into(events::table)
-            .values(records)
-            .returning(events::id)
-            .get_results(pg),
-        _ => records
-            .iter()
-            .map(|record| {
-                diesel::insert_into(events::table)
-                    .values(record)
-                    .returning(events::id)
-                    .get_result(conn)
-            })
-            .collect(),
-    }
+    // One row per statement: a multi-row INSERT's text varies with the row count, so it
+    // would be planned anew each time, and most transactions stage a single event.
+    records
+        .iter()
+        .map(|record| {
+            diesel::insert_into(events::table)
+                .values(record)
+                .returning(events::id)
+                .get_result(conn)
+        })
+        .collect()
 }
 
 /// Numbers the events and stores them, in the caller's transaction. Only for SQLite, whose
@@ -147,12 +141,14 @@ pub fn sequence_staged(
         .set(tenants::event_seq.eq(tenants::event_seq))
         .returning(tenants::event_seq)
         .get_result(pg)?;
+    // `OFFSET 0` keeps the planner on the primary key: offered `seq IS NULL`, it would pick
+    // the pending-events index, whose statistics say "few rows" while it still holds an entry
+    // for every event numbered since the last vacuum.
     let mut numbered: Vec<EventRecord> = diesel::sql_query(
         "UPDATE events SET seq = $2 + pending.n \
-         FROM (SELECT e.id, row_number() OVER (ORDER BY u.ord) AS n \
-               FROM unnest($3::bigint[]) WITH ORDINALITY AS u(id, ord) \
-               JOIN events e ON e.id = u.id \
-               WHERE e.tenant_id = $1 AND e.seq IS NULL) AS pending \
+         FROM (SELECT id, row_number() OVER (ORDER BY array_position($3, id)) AS n \
+               FROM (SELECT id, tenant_id, seq FROM events WHERE id = ANY($3) OFFSET 0) AS mine \
+               WHERE tenant_id = $1 AND seq IS NULL) AS pending \
          WHERE events.id = pending.id RETURNING events.*",
     )
     .bind::<Text, _>(tenant_id)

@@ -12,6 +12,9 @@ use crate::db::schema::{attachments, messages};
 /// A message row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
+// `None` is stored as NULL rather than left to the column default: the INSERT's text is then
+// the same for every message, so PostgreSQL plans it once per connection.
+#[diesel(treat_none_as_default_value = false)]
 pub struct Message {
     pub id: String,
     pub tenant_id: String,
