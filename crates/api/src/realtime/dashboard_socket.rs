@@ -2,13 +2,14 @@
 //! with no gap and no duplicate, heartbeats both ways, a bounded queue, and a clean close when
 //! the access token expires or the session ends.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
 use serde_json::json;
 
 use super::dispatch::envelope;
-use super::hub::{Outgoing, Registration};
+use super::hub::{Frame, Outgoing, Registration};
 use crate::domain::auth;
 use crate::domain::member::Member;
 use crate::error::AppError;
@@ -150,6 +151,7 @@ async fn pump(
     let mut heartbeat = actix_web::rt::time::interval(state.config.socket_heartbeat);
     let mut last_heard = Instant::now();
     let mut shutdown = state.shutdown.subscribe();
+    let mut early = Early::default();
     let expiry = token_expiry(dashboard.token_expires_at);
     tokio::pin!(expiry);
     loop {
@@ -171,18 +173,21 @@ async fn pump(
                 if seq <= position {
                     continue;
                 }
-                if seq > position + 1 {
-                    // The bus skipped events (another process published out of order, or
-                    // dropped them): fill the gap from the database before going on.
-                    let filled = replay(state, session, &dashboard.member.tenant_id, position, seq - 1).await;
-                    if !matches!(filled, Ok(p) if p == seq - 1) {
-                        return resync_and_close(session, "events were missed").await;
+                early.hold(seq, frame);
+                match early.send_ready(session, &mut position).await {
+                    Ok(()) if early.frames.len() > EARLY_LIMIT => {
+                        if let Some(reason) = fill_gap(state, session, dashboard, &mut early, &mut position).await {
+                            return reason;
+                        }
                     }
+                    Ok(()) => {}
+                    Err(_) => return None,
                 }
-                if send_text(session, &frame).await.is_err() {
-                    return None;
+            }
+            _ = actix_web::rt::time::sleep_until(early.deadline().into()), if early.waiting() => {
+                if let Some(reason) = fill_gap(state, session, dashboard, &mut early, &mut position).await {
+                    return reason;
                 }
-                position = seq;
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > state.config.socket_silence_limit {
@@ -198,6 +203,87 @@ async fn pump(
             _ = &mut expiry => return Some(close_with(close::TOKEN_EXPIRED, "token_expired")),
             _ = shutdown.changed() => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
         }
+    }
+}
+
+/// How long events that arrived ahead of a missing one wait for it before the gap is filled
+/// from the database. With several processes, each publishes what it numbered, so another
+/// process's events can arrive a moment late through Redis.
+const GAP_WAIT: Duration = Duration::from_millis(50);
+/// Most events held ahead of a gap; past it the gap is filled from the database at once.
+const EARLY_LIMIT: usize = 256;
+
+/// Events received ahead of a missing one, in order.
+#[derive(Default)]
+struct Early {
+    frames: BTreeMap<i64, Frame>,
+    /// When the oldest unfilled gap was first seen.
+    since: Option<Instant>,
+}
+
+impl Early {
+    fn hold(&mut self, seq: i64, frame: Frame) {
+        self.frames.insert(seq, frame);
+    }
+
+    fn waiting(&self) -> bool {
+        !self.frames.is_empty()
+    }
+
+    fn deadline(&self) -> Instant {
+        self.since.unwrap_or_else(Instant::now) + GAP_WAIT
+    }
+
+    /// Sends every held event that continues `position`, in order.
+    async fn send_ready(
+        &mut self,
+        session: &mut Session,
+        position: &mut i64,
+    ) -> Result<(), AppError> {
+        for frame in self.take_ready(position) {
+            send_text(session, &frame).await?;
+        }
+        Ok(())
+    }
+
+    /// Takes the held events that continue `position`, advancing it, and drops any it already
+    /// passed; starts the gap clock when some remain.
+    fn take_ready(&mut self, position: &mut i64) -> Vec<Frame> {
+        self.frames.retain(|seq, _| *seq > *position);
+        let mut ready = Vec::new();
+        while let Some(frame) = self.frames.remove(&(*position + 1)) {
+            ready.push(frame);
+            *position += 1;
+        }
+        self.since = if self.frames.is_empty() {
+            None
+        } else {
+            self.since.or_else(|| Some(Instant::now()))
+        };
+        ready
+    }
+}
+
+/// Sends the missing events from the database, then what was held; `resync` if the database
+/// cannot fill the gap.
+async fn fill_gap(
+    state: &AppState,
+    session: &mut Session,
+    dashboard: &Dashboard,
+    early: &mut Early,
+    position: &mut i64,
+) -> Option<Option<CloseReason>> {
+    let first_held = *early.frames.keys().next()?;
+    let tenant = &dashboard.member.tenant_id;
+    match replay(state, session, tenant, *position, first_held - 1).await {
+        Ok(filled) if filled == first_held - 1 => *position = filled,
+        Ok(_) => return Some(resync_and_close(session, "events were missed").await),
+        Err(_) => return Some(None),
+    }
+    early.since = None;
+    match early.send_ready(session, position).await {
+        Ok(()) => None,
+        Err(_) => Some(None),
     }
 }
 
@@ -248,4 +334,39 @@ async fn send_text(session: &mut Session, text: &str) -> Result<(), AppError> {
         .text(text.to_string())
         .await
         .map_err(|_| AppError::Internal(anyhow::anyhow!("socket closed")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(ready: Vec<Frame>) -> Vec<String> {
+        ready.iter().map(|f| f.to_string()).collect()
+    }
+
+    #[test]
+    fn events_ahead_of_a_gap_wait_and_then_go_in_order() {
+        let mut early = Early::default();
+        let mut position = 2;
+        early.hold(4, Frame::from("4"));
+        early.hold(5, Frame::from("5"));
+        assert!(early.take_ready(&mut position).is_empty());
+        assert!(early.waiting(), "the gap clock must run");
+        early.hold(3, Frame::from("3"));
+        assert_eq!(frames(early.take_ready(&mut position)), ["3", "4", "5"]);
+        assert_eq!(position, 5);
+        assert!(!early.waiting());
+    }
+
+    #[test]
+    fn events_already_passed_are_dropped() {
+        let mut early = Early::default();
+        let mut position = 2;
+        early.hold(4, Frame::from("4"));
+        assert!(early.take_ready(&mut position).is_empty());
+        // The gap was filled from the database up to 4.
+        position = 4;
+        assert!(early.take_ready(&mut position).is_empty());
+        assert!(!early.waiting());
+    }
 }

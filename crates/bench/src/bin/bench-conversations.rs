@@ -237,10 +237,7 @@ impl Bench {
                 }
             }
         }
-        row(
-            "send agent message (stored + event staged, HTTP 201)",
-            &stored,
-        );
+        row("send agent message (stored + event, HTTP 201)", &stored);
         row(
             "send agent message -> message.created on dashboard",
             &delivered,

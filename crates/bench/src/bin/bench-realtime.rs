@@ -8,7 +8,8 @@
 //! events. Each message carries the time it was *scheduled* to be sent, and latency is taken
 //! from that schedule to the dashboard's receipt, so a slow server cannot hide its queueing
 //! (no coordinated omission). Every sent message is counted as acknowledged, received by the
-//! dashboard, and stored in the database. `redis2` runs two server processes on one PostgreSQL
+//! dashboard, and stored in the database, and every acknowledged message id is looked up in the
+//! database (an acknowledged message that is not stored is lost). `redis2` runs two server processes on one PostgreSQL
 //! database with Redis, visitors spread over both, the dashboard on the second.
 //!
 //! The server runs pinned to CPU 0 and this client to CPU 1.
@@ -272,19 +273,24 @@ async fn throughput(
     let total = rate * seconds;
     let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
     let acked = Arc::new(AtomicU64::new(0));
+    let acked_ids = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut tasks = Vec::new();
     for (i, ws) in visitors.into_iter().enumerate() {
         let (mut sink, mut stream) = ws.split();
-        let acked = acked.clone();
+        let (acked, acked_ids) = (acked.clone(), acked_ids.clone());
         tasks.push(tokio::spawn(async move {
             while let Some(Ok(message)) = stream.next().await {
                 let Message::Text(text) = message else {
                     continue;
                 };
-                if text.starts_with("{\"type\":\"ack\"")
-                    && !text.contains("\"client_id\":\"hello\"")
-                {
+                if !text.starts_with("{\"type\":\"ack\"") {
+                    continue;
+                }
+                let ack: Value = serde_json::from_str(&text).unwrap_or_default();
+                if ack["client_id"] != "hello" {
                     acked.fetch_add(1, Ordering::Relaxed);
+                    let id = ack["message_id"].as_str().unwrap_or_default().to_string();
+                    acked_ids.lock().unwrap().push(id);
                 }
             }
         }));
@@ -335,7 +341,15 @@ async fn throughput(
             latency.record(now.saturating_sub(micros) as u64)?;
         }
     }
+    // Acknowledgements still in flight arrive before the counting.
+    let mut last_acked = u64::MAX;
+    while acked.load(Ordering::Relaxed) != last_acked {
+        last_acked = acked.load(Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     let stored = count_stored(&setup.database_url)?;
+    let acked_ids = std::mem::take(&mut *acked_ids.lock().unwrap());
+    let missing = count_missing(&setup.database_url, &acked_ids)?;
     header(&format!(
         "Visitor message -> agent dashboard, {backend}{}, {rate} msg/s over {conversations} conversations for {seconds} s (first {} s warm-up not timed)",
         if backend == "redis2" { " (two processes + Redis)" } else { "" },
@@ -345,12 +359,32 @@ async fn throughput(
         "scheduled send -> message.created on the dashboard",
         &latency,
     );
-    println!("sent {total}, acknowledged {}, received by the dashboard {received}, stored {stored}, lost {}",
-        acked.load(Ordering::Relaxed), total.saturating_sub(received));
+    println!(
+        "sent {total}, acknowledged {}, stored {stored}, received by the dashboard {received}; \
+         acknowledged but not stored (lost): {missing}; not on the dashboard 15 s after the end: {}",
+        acked_ids.len(),
+        total.saturating_sub(received)
+    );
     for task in tasks {
         task.abort();
     }
     Ok(())
+}
+
+/// Acknowledged message ids that are not in the database.
+fn count_missing(database_url: &str, ids: &[String]) -> anyhow::Result<usize> {
+    use switchboard_api::db::schema::messages;
+    let db = switchboard_api::db::Db::connect(database_url, 1)?;
+    let mut conn = db.conn()?;
+    let mut found = 0usize;
+    for chunk in ids.chunks(500) {
+        let n: i64 = messages::table
+            .filter(messages::id.eq_any(chunk))
+            .count()
+            .get_result(&mut *conn)?;
+        found += n as usize;
+    }
+    Ok(ids.len() - found)
 }
 
 /// Customer messages stored, minus the hello each visitor sent.
