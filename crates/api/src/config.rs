@@ -29,6 +29,10 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// Refresh token lifetime (`REFRESH_TOKEN_TTL_DAYS`, default 30).
     pub refresh_token_ttl: Duration,
+    /// How long after a refresh the replaced refresh token is answered "superseded" rather than
+    /// treated as stolen (`REFRESH_REUSE_GRACE_SECS`, default 30): two tabs refreshing the same
+    /// pair at once must not sign the person out.
+    pub refresh_reuse_grace: Duration,
     /// Failed sign-ins per account before it is throttled (`LOGIN_MAX_FAILURES_PER_ACCOUNT`, 5).
     pub login_max_failures_per_account: i32,
     /// Failed sign-ins per client address before it is throttled (`LOGIN_MAX_FAILURES_PER_ADDRESS`, 20).
@@ -96,6 +100,7 @@ impl Config {
             ),
             access_token_ttl: Duration::from_secs(number("ACCESS_TOKEN_TTL_SECS", 900)?),
             refresh_token_ttl: Duration::from_secs(number("REFRESH_TOKEN_TTL_DAYS", 30)? * 86_400),
+            refresh_reuse_grace: Duration::from_secs(number("REFRESH_REUSE_GRACE_SECS", 30)?),
             login_max_failures_per_account: number("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)? as i32,
             login_max_failures_per_address: number("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)? as i32,
             trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false),

@@ -279,8 +279,17 @@ fn block_seconds(failures_past_limit: i32) -> i64 {
     (FIRST_BLOCK_SECONDS << doublings).min(LONGEST_BLOCK_SECONDS)
 }
 
+/// What presenting a refresh token found.
+enum Refreshed {
+    Renewed(Box<(User, String)>),
+    /// The token was replaced moments ago (another tab of the same browser refreshed first).
+    Superseded,
+    Refused,
+}
+
 /// Exchanges a refresh token for new tokens. A token works once: presenting an already used one
-/// means it leaked, so the whole session is revoked.
+/// means it leaked, so the whole session is revoked — unless it was replaced within the grace
+/// period, which is two tabs refreshing together: that one is told to use the newer pair.
 pub async fn refresh(
     state: &AppState,
     req: RefreshRequest,
@@ -297,15 +306,22 @@ pub async fn refresh(
     let presented = secrets::token_hash(&req.refresh_token);
     let new_refresh = format!("{session_id}.{}", secrets::random_token());
     let new_hash = secrets::token_hash(&new_refresh);
+    let grace = chrono::Duration::from_std(state.config.refresh_reuse_grace).unwrap_or_default();
     let outcome = state
         .db
         .write(move |conn| {
             let at = now();
             let Some(session) = store::sessions::find(conn, &session_id)? else {
-                return Ok(None);
+                return Ok(Refreshed::Refused);
             };
             if session.revoked_at.is_some() || session.expires_at <= at {
-                return Ok(None);
+                return Ok(Refreshed::Refused);
+            }
+            let replaced_moments_ago = session.last_used_at + grace > at;
+            if session.previous_refresh_hash.as_deref() == Some(presented.as_str())
+                && replaced_moments_ago
+            {
+                return Ok(Refreshed::Superseded);
             }
             if session.previous_refresh_hash.as_deref() == Some(presented.as_str()) {
                 store::sessions::revoke(conn, &session.tenant_id, &session.id, at)?;
@@ -319,10 +335,10 @@ pub async fn refresh(
                     None,
                     json!({}),
                 )?;
-                return Ok(None);
+                return Ok(Refreshed::Refused);
             }
             if !store::sessions::rotate(conn, &session.id, &presented, &new_hash, at)? {
-                return Ok(None);
+                return Ok(Refreshed::Refused);
             }
             let user = store::sessions::live_member(
                 conn,
@@ -331,11 +347,24 @@ pub async fn refresh(
                 &session.id,
                 at,
             )?;
-            Ok(user.map(|u| (u, session.id)))
+            Ok(match user {
+                Some(user) => Refreshed::Renewed(Box::new((user, session.id))),
+                None => Refreshed::Refused,
+            })
         })
         .await?;
-    let (user, session_id) = outcome.ok_or_else(refused)?;
-    tokens(state, &user, &session_id, new_refresh)
+    match outcome {
+        Refreshed::Renewed(renewed) => {
+            let (user, session_id) = *renewed;
+            tokens(state, &user, &session_id, new_refresh)
+        }
+        Refreshed::Superseded => Err(AppError::conflict(
+            "refresh_token_superseded",
+            "This refresh token was just replaced by a newer one; use the newest tokens.",
+            json!({}),
+        )),
+        Refreshed::Refused => Err(refused()),
+    }
 }
 
 /// Signs out: the session's access and refresh tokens stop working.

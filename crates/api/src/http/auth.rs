@@ -41,7 +41,8 @@ pub async fn login(
 /// Exchange a refresh token for new tokens; the old refresh token stops working.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, description = "New tokens", body = AuthTokens),
-    (status = 401, description = "Refresh token unknown, used, revoked or expired", body = ErrorBody)))]
+    (status = 401, description = "Refresh token unknown, used, revoked or expired", body = ErrorBody),
+    (status = 409, description = "`refresh_token_superseded`: replaced moments ago by a refresh from another tab; use the newer tokens (the session goes on)", body = ErrorBody)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,

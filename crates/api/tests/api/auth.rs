@@ -66,7 +66,8 @@ both_dbs!(signup_with_a_taken_email_is_409, |backend| async move {
 both_dbs!(
     refresh_rotates_and_old_tokens_are_refused,
     |backend| async move {
-        let app = TestApp::spawn(backend).await;
+        // No grace period: a replaced token presented again is a leak at once.
+        let app = TestApp::spawn_with(backend, &[("REFRESH_REUSE_GRACE_SECS", "0")]).await;
         let owner = app.signup("Acme", &email("owner")).await;
         let refresh = |token: &str| {
             app.call(
@@ -95,6 +96,35 @@ both_dbs!(
 
         refresh("garbage").await.expect(401);
         refresh("no-such-session.secret").await.expect(401);
+    }
+);
+
+both_dbs!(
+    two_tabs_refreshing_together_keep_the_session,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let refresh = |token: &str| {
+            app.call(
+                Method::POST,
+                "/api/v1/auth/refresh",
+                None,
+                Some(json!({ "refresh_token": token })),
+            )
+        };
+        // Both tabs hold the same pair; the first refresh wins.
+        let first = refresh(&owner.refresh).await.expect(200);
+        let second = refresh(&owner.refresh).await.expect(409);
+        assert_eq!(second.code(), "refresh_token_superseded");
+        // The session goes on: the winner's tokens work and refresh again.
+        let access = first.body["access_token"].as_str().unwrap();
+        app.get("/api/v1/me", access).await.expect(200);
+        let newest = first.body["refresh_token"].as_str().unwrap();
+        let third = refresh(newest).await.expect(200);
+        // A token two rotations old is refused, and the session still goes on.
+        refresh(&owner.refresh).await.expect(401);
+        let access = third.body["access_token"].as_str().unwrap();
+        app.get("/api/v1/me", access).await.expect(200);
     }
 );
 

@@ -175,9 +175,14 @@ fn shared_refresh(refresh_token: String) -> PendingRefresh {
 }
 
 async fn refresh(refresh_token: String) -> Result<Tokens, ApiError> {
-    let call = Call::post("/auth/refresh").json(&RefreshRequest { refresh_token });
+    let call = Call::post("/auth/refresh").json(&RefreshRequest {
+        refresh_token: refresh_token.clone(),
+    });
     match decode::<AuthTokens>(send(&call, None).await?).await {
         Ok(tokens) => Ok(session::save(&tokens)),
+        Err(ApiError::Server { error, .. }) if error.code == "refresh_token_superseded" => {
+            newer_tokens_from_another_tab(&refresh_token).await
+        }
         // A flaky network is no reason to sign someone out; the server refusing the token is.
         Err(ApiError::Server { status, .. } | ApiError::Unexpected { status })
             if (400..500).contains(&status) =>
@@ -187,4 +192,17 @@ async fn refresh(refresh_token: String) -> Result<Tokens, ApiError> {
         }
         Err(other) => Err(other),
     }
+}
+
+/// Another tab refreshed the same pair a moment earlier; its new tokens arrive in localStorage
+/// as soon as its answer does.
+async fn newer_tokens_from_another_tab(used: &str) -> Result<Tokens, ApiError> {
+    for _ in 0..25 {
+        if let Some(tokens) = session::tokens().filter(|t| t.refresh != used) {
+            return Ok(tokens);
+        }
+        gloo_timers::future::TimeoutFuture::new(200).await;
+    }
+    session::end();
+    Err(ApiError::SignedOut)
 }
