@@ -9,8 +9,11 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** Starts the server with a demo workspace; resolves with its URL and the printed sign-in. */
-export async function startServer() {
+/**
+ * Starts the server with a demo workspace (and any extra environment); resolves with its URL
+ * and the printed sign-in.
+ */
+export async function startServer(extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
   const child = spawn(join(root, 'target', 'debug', 'api'), [], {
     env: {
@@ -20,6 +23,7 @@ export async function startServer() {
       DEMO_SEED: '1',
       DASHBOARD_DIR: join(root, 'frontend', 'dashboard', 'dist'),
       LOG: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
