@@ -152,11 +152,7 @@ pub fn latest_of_visitor(
     visitor_id: &str,
 ) -> QueryResult<Option<Conversation>> {
     conversations::table
-        .filter(
-            conversations::tenant_id
-                .eq(tenant_id)
-                .and(conversations::visitor_id.eq(visitor_id)),
-        )
+        .filter(of_visitor(tenant_id, visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
         .first(conn)
@@ -174,16 +170,20 @@ pub fn latest_of_visitor_locked(
         return latest_of_visitor(conn, tenant_id, visitor_id);
     };
     conversations::table
-        .filter(
-            conversations::tenant_id
-                .eq(tenant_id)
-                .and(conversations::visitor_id.eq(visitor_id)),
-        )
+        .filter(of_visitor(tenant_id, visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
         .for_update()
         .first(pg)
         .optional()
+}
+
+/// The visitor's conversations.
+#[diesel::dsl::auto_type]
+fn of_visitor<'a>(tenant_id: &'a str, visitor_id: &'a str) -> _ {
+    conversations::tenant_id
+        .eq(tenant_id)
+        .and(conversations::visitor_id.eq(visitor_id))
 }
 
 /// Conversations a member holds and has not resolved.

@@ -98,30 +98,19 @@ pub fn sequence_pending(
     let Conn::Postgresql(pg) = conn else {
         return sequence_pending_one_by_one(conn, tenant_id, limit);
     };
-    // Lock the tenant row and read where its sequence stands.
-    let base: i64 = diesel::update(tenants::table.find(tenant_id))
-        .set(tenants::event_seq.eq(tenants::event_seq))
-        .returning(tenants::event_seq)
-        .get_result(pg)?;
-    // Number the whole batch in one statement, in staging order.
-    let mut numbered: Vec<EventRecord> = diesel::sql_query(
-        "UPDATE events SET seq = $2 + pending.n \
-         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
-               WHERE tenant_id = $1 AND seq IS NULL ORDER BY id LIMIT $3) AS pending \
-         WHERE events.id = pending.id RETURNING events.*",
-    )
-    .bind::<Text, _>(tenant_id)
-    .bind::<BigInt, _>(base)
-    .bind::<BigInt, _>(limit)
-    .load(pg)?;
-    if numbered.is_empty() {
-        return Ok(numbered);
-    }
-    numbered.sort_by_key(|e| e.seq);
-    diesel::update(tenants::table.find(tenant_id))
-        .set(tenants::event_seq.eq(base + numbered.len() as i64))
-        .execute(pg)?;
-    Ok(numbered)
+    // The whole batch in one statement, in staging order.
+    number_under_tenant_lock(pg, tenant_id, |pg, base| {
+        diesel::sql_query(
+            "UPDATE events SET seq = $2 + pending.n \
+             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
+                   WHERE tenant_id = $1 AND seq IS NULL ORDER BY id LIMIT $3) AS pending \
+             WHERE events.id = pending.id RETURNING events.*",
+        )
+        .bind::<Text, _>(tenant_id)
+        .bind::<BigInt, _>(base)
+        .bind::<BigInt, _>(limit)
+        .load(pg)
+    })
 }
 
 /// Numbers the staged events `ids` (as returned by [`stage`], in commit order) that are still
@@ -137,31 +126,42 @@ pub fn sequence_staged(
     let Conn::Postgresql(pg) = conn else {
         return sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64);
     };
+    // `OFFSET 0` keeps the planner on the primary key: offered `seq IS NULL`, it would pick
+    // the pending-events index, whose statistics say "few rows" while it still holds an entry
+    // for every event numbered since the last vacuum.
+    number_under_tenant_lock(pg, tenant_id, |pg, base| {
+        diesel::sql_query(
+            "UPDATE events SET seq = $2 + pending.n \
+             FROM (SELECT id, row_number() OVER (ORDER BY array_position($3, id)) AS n \
+                   FROM (SELECT id, tenant_id, seq FROM events WHERE id = ANY($3) OFFSET 0) AS mine \
+                   WHERE tenant_id = $1 AND seq IS NULL) AS pending \
+             WHERE events.id = pending.id RETURNING events.*",
+        )
+        .bind::<Text, _>(tenant_id)
+        .bind::<BigInt, _>(base)
+        .bind::<Array<BigInt>, _>(ids)
+        .load(pg)
+    })
+}
+
+/// Locks the tenant row, numbers events with `number` (told where the tenant's sequence
+/// stands), and moves the sequence past them. Returns them in sequence order.
+fn number_under_tenant_lock(
+    pg: &mut PgConnection,
+    tenant_id: &str,
+    number: impl FnOnce(&mut PgConnection, i64) -> QueryResult<Vec<EventRecord>>,
+) -> QueryResult<Vec<EventRecord>> {
     let base: i64 = diesel::update(tenants::table.find(tenant_id))
         .set(tenants::event_seq.eq(tenants::event_seq))
         .returning(tenants::event_seq)
         .get_result(pg)?;
-    // `OFFSET 0` keeps the planner on the primary key: offered `seq IS NULL`, it would pick
-    // the pending-events index, whose statistics say "few rows" while it still holds an entry
-    // for every event numbered since the last vacuum.
-    let mut numbered: Vec<EventRecord> = diesel::sql_query(
-        "UPDATE events SET seq = $2 + pending.n \
-         FROM (SELECT id, row_number() OVER (ORDER BY array_position($3, id)) AS n \
-               FROM (SELECT id, tenant_id, seq FROM events WHERE id = ANY($3) OFFSET 0) AS mine \
-               WHERE tenant_id = $1 AND seq IS NULL) AS pending \
-         WHERE events.id = pending.id RETURNING events.*",
-    )
-    .bind::<Text, _>(tenant_id)
-    .bind::<BigInt, _>(base)
-    .bind::<Array<BigInt>, _>(ids)
-    .load(pg)?;
-    if numbered.is_empty() {
-        return Ok(numbered);
+    let mut numbered = number(pg, base)?;
+    if !numbered.is_empty() {
+        numbered.sort_by_key(|e| e.seq);
+        diesel::update(tenants::table.find(tenant_id))
+            .set(tenants::event_seq.eq(base + numbered.len() as i64))
+            .execute(pg)?;
     }
-    numbered.sort_by_key(|e| e.seq);
-    diesel::update(tenants::table.find(tenant_id))
-        .set(tenants::event_seq.eq(base + numbered.len() as i64))
-        .execute(pg)?;
     Ok(numbered)
 }
 

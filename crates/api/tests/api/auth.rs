@@ -63,22 +63,25 @@ both_dbs!(signup_with_a_taken_email_is_409, |backend| async move {
     assert_eq!(resp.code(), "email_taken");
 });
 
+/// Presents a refresh token.
+async fn refresh(app: &TestApp, token: &str) -> Resp {
+    app.call(
+        Method::POST,
+        "/api/v1/auth/refresh",
+        None,
+        Some(json!({ "refresh_token": token })),
+    )
+    .await
+}
+
 both_dbs!(
     refresh_rotates_and_old_tokens_are_refused,
     |backend| async move {
         // No grace period: a replaced token presented again is a leak at once.
         let app = TestApp::spawn_with(backend, &[("REFRESH_REUSE_GRACE_SECS", "0")]).await;
         let owner = app.signup("Acme", &email("owner")).await;
-        let refresh = |token: &str| {
-            app.call(
-                Method::POST,
-                "/api/v1/auth/refresh",
-                None,
-                Some(json!({ "refresh_token": token })),
-            )
-        };
 
-        let first = refresh(&owner.refresh).await.expect(200);
+        let first = refresh(&app, &owner.refresh).await.expect(200);
         let second_token = first.body["refresh_token"].as_str().unwrap().to_string();
         assert_ne!(second_token, owner.refresh);
         app.get("/api/v1/me", first.body["access_token"].as_str().unwrap())
@@ -86,16 +89,16 @@ both_dbs!(
             .expect(200);
 
         // The used token is refused...
-        let reused = refresh(&owner.refresh).await.expect(401);
+        let reused = refresh(&app, &owner.refresh).await.expect(401);
         assert_eq!(reused.code(), "invalid_refresh_token");
         // ...and presenting it again means it leaked: the whole session ends, newest token too.
-        refresh(&second_token).await.expect(401);
+        refresh(&app, &second_token).await.expect(401);
         app.get("/api/v1/me", first.body["access_token"].as_str().unwrap())
             .await
             .expect(401);
 
-        refresh("garbage").await.expect(401);
-        refresh("no-such-session.secret").await.expect(401);
+        refresh(&app, "garbage").await.expect(401);
+        refresh(&app, "no-such-session.secret").await.expect(401);
     }
 );
 
@@ -104,25 +107,17 @@ both_dbs!(
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let owner = app.signup("Acme", &email("owner")).await;
-        let refresh = |token: &str| {
-            app.call(
-                Method::POST,
-                "/api/v1/auth/refresh",
-                None,
-                Some(json!({ "refresh_token": token })),
-            )
-        };
         // Both tabs hold the same pair; the first refresh wins.
-        let first = refresh(&owner.refresh).await.expect(200);
-        let second = refresh(&owner.refresh).await.expect(409);
+        let first = refresh(&app, &owner.refresh).await.expect(200);
+        let second = refresh(&app, &owner.refresh).await.expect(409);
         assert_eq!(second.code(), "refresh_token_superseded");
         // The session goes on: the winner's tokens work and refresh again.
         let access = first.body["access_token"].as_str().unwrap();
         app.get("/api/v1/me", access).await.expect(200);
         let newest = first.body["refresh_token"].as_str().unwrap();
-        let third = refresh(newest).await.expect(200);
+        let third = refresh(&app, newest).await.expect(200);
         // A token two rotations old is refused, and the session still goes on.
-        refresh(&owner.refresh).await.expect(401);
+        refresh(&app, &owner.refresh).await.expect(401);
         let access = third.body["access_token"].as_str().unwrap();
         app.get("/api/v1/me", access).await.expect(200);
     }
