@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 use switchboard_types::conversations::{Channel, Tab};
 
 use super::Conn;
@@ -79,6 +79,9 @@ pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
 /// Writes only what a new message changes. Touching fewer columns than [`save`] means SQLite
 /// rewrites fewer index entries (only those sorted by activity).
 pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
+    if let Conn::Postgresql(pg) = conn {
+        return RecordActivity(c.clone()).execute(pg).map(|_| ());
+    }
     diesel::update(
         conversations::table.filter(
             conversations::tenant_id
@@ -94,6 +97,34 @@ pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
     .execute(conn)
     .map(|_| ())
 }
+
+/// [`record_activity`]'s UPDATE with one fixed text, so PostgreSQL plans it once per
+/// connection: diesel marks its own UPDATE statements never to be cached, and planning this
+/// one (a table with a dozen list indexes) on every visitor message costs more than running it.
+#[derive(diesel::query_builder::QueryId)]
+struct RecordActivity(Conversation);
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        let c = &self.0;
+        out.push_sql("UPDATE conversations SET message_count = ");
+        out.push_bind_param::<BigInt, _>(&c.message_count)?;
+        out.push_sql(", last_activity_at = ");
+        out.push_bind_param::<Timestamp, _>(&c.last_activity_at)?;
+        out.push_sql(", last_customer_message_at = ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&c.last_customer_message_at)?;
+        out.push_sql(" WHERE tenant_id = ");
+        out.push_bind_param::<Text, _>(&c.tenant_id)?;
+        out.push_sql(" AND id = ");
+        out.push_bind_param::<Text, _>(&c.id)?;
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<diesel::pg::PgConnection> for RecordActivity {}
 
 /// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends
 /// (`FOR UPDATE`: one statement, and no new row version the way a no-op update would write),

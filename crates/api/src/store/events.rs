@@ -126,9 +126,11 @@ pub fn sequence_staged(
     let Conn::Postgresql(pg) = conn else {
         return sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64);
     };
-    // `OFFSET 0` keeps the planner on the primary key: offered `seq IS NULL`, it would pick
-    // the pending-events index, whose statistics say "few rows" while it still holds an entry
-    // for every event numbered since the last vacuum.
+    // Planned anew each time on purpose: a plan cached while the table was small scans it
+    // (events grow by thousands a second, faster than statistics follow). `OFFSET 0` keeps the
+    // planner on the primary key: offered `seq IS NULL`, it would pick the pending-events index,
+    // whose statistics say "few rows" while it still holds an entry for every event numbered
+    // since the last vacuum.
     number_under_tenant_lock(pg, tenant_id, |pg, base| {
         diesel::sql_query(
             "UPDATE events SET seq = $2 + pending.n \
@@ -151,18 +153,58 @@ fn number_under_tenant_lock(
     tenant_id: &str,
     number: impl FnOnce(&mut PgConnection, i64) -> QueryResult<Vec<EventRecord>>,
 ) -> QueryResult<Vec<EventRecord>> {
-    let base: i64 = diesel::update(tenants::table.find(tenant_id))
-        .set(tenants::event_seq.eq(tenants::event_seq))
-        .returning(tenants::event_seq)
-        .get_result(pg)?;
+    let base: i64 = prepared::LockSequence(tenant_id.to_string()).get_result(pg)?;
     let mut numbered = number(pg, base)?;
     if !numbered.is_empty() {
         numbered.sort_by_key(|e| e.seq);
-        diesel::update(tenants::table.find(tenant_id))
-            .set(tenants::event_seq.eq(base + numbered.len() as i64))
-            .execute(pg)?;
+        prepared::MoveSequence(tenant_id.to_string(), base + numbered.len() as i64).execute(pg)?;
     }
     Ok(numbered)
+}
+
+/// The tenant-row statements of every numbering batch, with fixed texts so PostgreSQL plans
+/// each once per connection (diesel never caches its UPDATE statements). Primary-key lookups on
+/// a small table: a cached plan cannot go wrong as the data grows.
+mod prepared {
+    use diesel::pg::Pg;
+    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{PgConnection, QueryResult, RunQueryDsl};
+
+    /// Locks the tenant row; returns where its sequence stands.
+    #[derive(QueryId)]
+    pub struct LockSequence(pub String);
+
+    impl QueryFragment<Pg> for LockSequence {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            out.push_sql("UPDATE tenants SET event_seq = event_seq WHERE id = ");
+            out.push_bind_param::<Text, _>(&self.0)?;
+            out.push_sql(" RETURNING event_seq");
+            Ok(())
+        }
+    }
+
+    impl Query for LockSequence {
+        type SqlType = BigInt;
+    }
+
+    impl RunQueryDsl<PgConnection> for LockSequence {}
+
+    /// Moves the tenant's sequence to the last number given.
+    #[derive(QueryId)]
+    pub struct MoveSequence(pub String, pub i64);
+
+    impl QueryFragment<Pg> for MoveSequence {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            out.push_sql("UPDATE tenants SET event_seq = ");
+            out.push_bind_param::<BigInt, _>(&self.1)?;
+            out.push_sql(" WHERE id = ");
+            out.push_bind_param::<Text, _>(&self.0)?;
+            Ok(())
+        }
+    }
+
+    impl RunQueryDsl<PgConnection> for MoveSequence {}
 }
 
 /// [`sequence_pending`] with portable statements, one per event (SQLite, which normally

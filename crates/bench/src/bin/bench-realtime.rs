@@ -270,7 +270,9 @@ async fn throughput(
 
     let start = Instant::now() + Duration::from_millis(500);
     let warmup = Duration::from_secs(5.min(seconds / 4));
-    let total = rate * seconds;
+    // Whole messages per visitor, so what is counted as sent is what is sent.
+    let per_visitor = rate * seconds / conversations as u64;
+    let total = per_visitor * conversations as u64;
     let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
     let acked = Arc::new(AtomicU64::new(0));
     let acked_ids = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -294,7 +296,6 @@ async fn throughput(
                 }
             }
         }));
-        let per_visitor = total / conversations as u64;
         let offset = interval * i as u32 / conversations as u32;
         tasks.push(tokio::spawn(async move {
             for k in 0..per_visitor {
