@@ -21,7 +21,7 @@ use switchboard_api::domain::{auth, secrets, validate};
 use switchboard_api::store::conversations::Conversation;
 use switchboard_api::store::messages::Message;
 use switchboard_api::store::visitors::Visitor;
-use switchboard_bench::{header, histogram, pin_self, row, Server};
+use switchboard_bench::{arg, header, histogram, pin_self, row, Server};
 
 const EMAIL: &str = "bench@switchboard.local";
 const PASSWORD: &str = "bench password 123";
@@ -32,20 +32,11 @@ struct Seeded {
     conversations: Vec<(String, NaiveDateTime, &'static str)>,
 }
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let total_conversations = arg("--conversations", 100_000);
-    let total_messages = arg("--messages", 1_000_000);
-    let samples = arg("--samples", 2000);
+    let total_conversations: usize = arg("--conversations", 100_000);
+    let total_messages: usize = arg("--messages", 1_000_000);
+    let samples: usize = arg("--samples", 2000);
     let dir = tempfile::tempdir()?;
     let db_path = dir.path().join("bench.db").to_string_lossy().into_owned();
 

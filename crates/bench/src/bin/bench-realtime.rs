@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use switchboard_bench::{header, histogram, pin_self, row, Server};
+use switchboard_bench::{arg, header, histogram, pin_self, row, Server};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
@@ -30,24 +30,6 @@ use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStre
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn arg_str(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-        .unwrap_or_else(|| default.to_string())
-}
 
 /// Small buffers: the client holds thousands of sockets.
 fn small_buffers() -> WebSocketConfig {
@@ -155,12 +137,12 @@ async fn main() -> anyhow::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "throughput".into());
     match mode.as_str() {
-        "idle" => idle(arg("--sockets", 15_000) as usize).await,
+        "idle" => idle(arg("--sockets", 15_000)).await,
         _ => {
             throughput(
-                &arg_str("--backend", "sqlite"),
+                &arg("--backend", "sqlite".to_string()),
                 arg("--rate", 2000),
-                arg("--conversations", 200) as usize,
+                arg("--conversations", 200),
                 arg("--seconds", 60),
             )
             .await
