@@ -51,16 +51,17 @@ impl GroupCommit {
     }
 
     /// Queues `work` and waits (asynchronously) for the batch holding it to commit. Once it
-    /// has, `after_commit` runs on the writer thread, in commit order, before the caller wakes.
+    /// has, `after_commit` runs on the writer thread, in commit order, before the caller wakes;
+    /// it may take what it needs out of the value.
     pub async fn write<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        A: FnOnce(&T) + Send + 'static,
+        A: FnOnce(&mut T) + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.submit(work, move |result| {
-            if let Ok(value) = &result {
+        self.submit(work, move |mut result| {
+            if let Ok(value) = &mut result {
                 after_commit(value);
             }
             let _ = tx.send(result);

@@ -169,15 +169,15 @@ impl Db {
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        A: FnOnce(&T) + Send + 'static,
+        A: FnOnce(&mut T) + Send + 'static,
     {
         if let Some(writer) = &self.sqlite_writer {
             return writer.write(work, after_commit).await;
         }
         let db = self.clone();
         actix_web::web::block(move || {
-            let result = db.write_blocking(work);
-            if let Ok(value) = &result {
+            let mut result = db.write_blocking(work);
+            if let Ok(value) = &mut result {
                 after_commit(value);
             }
             result

@@ -68,7 +68,7 @@ impl AppState {
         let tenant = tenant_id.to_string();
         let number_now = self.db.backend() == Backend::Sqlite;
         let publish = self.sequencer.publisher();
-        let (value, numbered, staged) = self
+        let (value, _published, staged) = self
             .db
             .write_then(
                 move |conn| {
@@ -82,16 +82,14 @@ impl AppState {
                     Ok((value, Vec::new(), staged))
                 },
                 move |(_, numbered, _)| {
-                    if let Some(first) = numbered.first() {
-                        publish(Arc::new(Published {
-                            tenant_id: first.tenant_id.clone(),
-                            events: numbered.clone(),
-                        }));
+                    let events = std::mem::take(numbered);
+                    if let Some(first) = events.first() {
+                        let tenant_id = first.tenant_id.clone();
+                        publish(Arc::new(Published { tenant_id, events }));
                     }
                 },
             )
             .await?;
-        drop(numbered);
         if !staged.is_empty() {
             self.sequencer.staged(tenant_id, staged);
         }

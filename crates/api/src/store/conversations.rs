@@ -80,7 +80,7 @@ pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
 /// rewrites fewer index entries (only those sorted by activity).
 pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
     if let Conn::Postgresql(pg) = conn {
-        return RecordActivity(c.clone()).execute(pg).map(|_| ());
+        return RecordActivity(c).execute(pg).map(|_| ());
     }
     diesel::update(
         conversations::table.filter(
@@ -101,15 +101,19 @@ pub fn record_activity(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
 /// [`record_activity`]'s UPDATE with one fixed text, so PostgreSQL plans it once per
 /// connection: diesel marks its own UPDATE statements never to be cached, and planning this
 /// one (a table with a dozen list indexes) on every visitor message costs more than running it.
-#[derive(diesel::query_builder::QueryId)]
-struct RecordActivity(Conversation);
+struct RecordActivity<'a>(&'a Conversation);
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity {
+impl diesel::query_builder::QueryId for RecordActivity<'_> {
+    type QueryId = RecordActivity<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        let c = &self.0;
+        let c = self.0;
         out.push_sql("UPDATE conversations SET message_count = ");
         out.push_bind_param::<BigInt, _>(&c.message_count)?;
         out.push_sql(", last_activity_at = ");
@@ -124,7 +128,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity {
     }
 }
 
-impl RunQueryDsl<diesel::pg::PgConnection> for RecordActivity {}
+impl RunQueryDsl<diesel::pg::PgConnection> for RecordActivity<'_> {}
 
 /// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends
 /// (`FOR UPDATE`: one statement, and no new row version the way a no-op update would write),
