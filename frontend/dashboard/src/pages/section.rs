@@ -1,5 +1,5 @@
-//! `/:section`: the title and (until each section's own screen lands) an empty state; or a
-//! clear refusal when the member's role may not open it.
+//! `/:section`: the title and (until each section's own screen lands) what it will show, never
+//! a claim that there is nothing; or a clear refusal when the member's role may not open it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -10,85 +10,85 @@ use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
 use crate::components::shell::use_member;
 
-/// What the section is for, and what its empty state says.
+/// What the section is for, and what its placeholder says until its screen lands.
 struct SectionCopy {
     purpose: &'static str,
-    empty_title: &'static str,
-    empty_body: &'static str,
+    placeholder_title: &'static str,
+    placeholder_body: &'static str,
 }
 
 fn copy(section: Section) -> SectionCopy {
-    let (purpose, empty_title, empty_body) = match section {
+    let (purpose, placeholder_title, placeholder_body) = match section {
         Section::Overview => (
             "How your AI agent and your team are doing, at a glance.",
-            "No activity yet",
-            "Figures appear here once visitors start chatting with your widget.",
+            "Coming soon",
+            "Cards and 14-day charts of sessions, messages, bookings and resolutions will be shown here; the figures are already being counted.",
         ),
         Section::Conversations => (
             "Live chats with visitors on your website and on WhatsApp.",
-            "No conversations yet",
-            "New chats show up here the moment a visitor starts one.",
+            "Coming soon",
+            "The live conversation list will be shown here; chats your visitors start are already being recorded.",
         ),
         Section::Tickets => (
             "Follow-ups that need more than one reply.",
-            "No tickets yet",
+            "Coming soon",
             "Tickets opened from conversations will be listed here.",
         ),
         Section::Leads => (
             "Contact details captured during conversations.",
-            "No leads yet",
-            "Leads captured in conversations are collected here for follow-up.",
+            "Coming soon",
+            "Leads captured in conversations will be listed here for follow-up; they are already being saved.",
         ),
         Section::Analytics => (
             "Trends in sessions, resolutions, messages and bookings.",
-            "Not enough data yet",
-            "Charts fill in as conversations come in.",
+            "Coming soon",
+            "Charts of your conversations over time will be shown here.",
         ),
         Section::Reviews => (
             "What customers said when they rated a conversation.",
-            "No reviews yet",
-            "Ratings and comments appear here after customers rate a chat.",
+            "Coming soon",
+            "Ratings and comments customers leave after a chat will be listed here.",
         ),
         Section::KnowledgeGaps => (
             "Questions your AI agent could not answer.",
-            "No gaps found",
-            "Unanswered questions are collected here so you can teach your agent.",
+            "Coming soon",
+            "Questions your AI agent could not answer will be collected here so you can teach it.",
         ),
         Section::HelpCenter => (
             "Public articles your customers can read.",
-            "No articles yet",
+            "Coming soon",
             "Articles you publish will be listed here.",
         ),
         Section::Documents => (
             "The knowledge base your AI agent answers from.",
-            "No documents yet",
-            "Documents you add teach your AI agent about your business.",
+            "Coming soon",
+            "Documents that teach your AI agent about your business will be managed here.",
         ),
         Section::Connectors => (
             "Your chat widget, WhatsApp number and API keys.",
-            "Nothing connected yet",
-            "Connect your website widget or a WhatsApp number to receive conversations.",
+            "Coming soon",
+            "Connecting your website widget or a WhatsApp number will be done from here.",
         ),
         Section::Team => (
             "Members, invitations and roles.",
-            "Team management",
-            "Invite agents and admins, change roles and manage access from here.",
+            "Coming soon",
+            "Inviting agents and admins, changing roles and managing access will be done from here.",
         ),
         Section::Settings => (
             "How your workspace, widget and ratings behave.",
-            "Workspace settings",
+            "Coming soon",
             "Your workspace's settings will be gathered here.",
         ),
         Section::Billing => (
             "Your plan and invoices.",
-            "No invoices yet",
-            "Invoices appear here once your first billing period ends.",
+            "Coming soon",
+            "Your plan and invoices will be shown here.",
         ),
     };
     SectionCopy {
         purpose,
-        empty_title,
-        empty_body,
+        placeholder_title,
+        placeholder_body,
     }
 }
 
@@ -126,8 +126,8 @@ fn SectionHome(section: Section) -> impl IntoView {
                 <div class="state-icon">
                     <Icon d=section_icon(section) />
                 </div>
-                <h2>{copy.empty_title}</h2>
-                <p>{copy.empty_body}</p>
+                <h2>{copy.placeholder_title}</h2>
+                <p>{copy.placeholder_body}</p>
             </div>
         </div>
     }
