@@ -84,9 +84,6 @@ impl Db {
     /// SQLite file path. Fails with the real connection error instead of diesel's generic one.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
         let backend = backend_of(url);
-        if backend == Backend::Sqlite {
-            sqlite_planner::keep_plans_stable();
-        }
         check_reachable(url, backend)?;
         // SQLite readers are cheap and every commit invalidates their caches: keep few.
         let pool_size = if backend == Backend::Sqlite {
@@ -105,7 +102,8 @@ impl Db {
             .build(ConnectionManager::<DbConnection>::new(url))?;
         let sqlite_writer = match backend {
             Backend::Sqlite => {
-                let mut writer = DbConnection::establish(url)?;
+                let mut writer =
+                    sqlite_planner::with_stable_plans(|| DbConnection::establish(url))?;
                 SqlitePragmas.on_acquire(&mut writer)?;
                 Some(GroupCommit::start(writer, format!("{url}-wal").into())?)
             }
