@@ -131,7 +131,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity<'_>
 impl RunQueryDsl<diesel::pg::PgConnection> for RecordActivity<'_> {}
 
 /// Reads the conversation and, on PostgreSQL, locks its row until the transaction ends
-/// (`FOR UPDATE`: one statement, and no new row version the way a no-op update would write),
+/// (`FOR NO KEY UPDATE`: one statement, no new row version the way a no-op update would write,
+/// and rows that only reference the conversation can still be inserted meanwhile),
 /// so read-modify-write sequences on one conversation queue. SQLite needs no row lock: its
 /// writes are already one at a time.
 pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
@@ -143,7 +144,7 @@ pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Co
                     .and(conversations::id.eq(id)),
             )
             .select(Conversation::as_select())
-            .for_update()
+            .for_no_key_update()
             .first(pg)
             .optional(),
         _ => find(conn, tenant_id, id),
@@ -208,7 +209,7 @@ pub fn latest_of_visitor_locked(
         .filter(of_visitor(tenant_id, visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
-        .for_update()
+        .for_no_key_update()
         .first(pg)
         .optional()
 }

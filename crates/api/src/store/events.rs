@@ -153,7 +153,13 @@ fn number_under_tenant_lock(
     tenant_id: &str,
     number: impl FnOnce(&mut PgConnection, i64) -> QueryResult<Vec<EventRecord>>,
 ) -> QueryResult<Vec<EventRecord>> {
-    let base: i64 = prepared::LockSequence(tenant_id.to_string()).get_result(pg)?;
+    // NO KEY UPDATE: writers staging events for the tenant (their foreign key takes KEY SHARE
+    // on this row) carry on while a batch is numbered; other numbering batches wait.
+    let base: i64 = tenants::table
+        .find(tenant_id)
+        .select(tenants::event_seq)
+        .for_no_key_update()
+        .get_result(pg)?;
     let mut numbered = number(pg, base)?;
     if !numbered.is_empty() {
         numbered.sort_by_key(|e| e.seq);
@@ -162,33 +168,14 @@ fn number_under_tenant_lock(
     Ok(numbered)
 }
 
-/// The tenant-row statements of every numbering batch, with fixed texts so PostgreSQL plans
-/// each once per connection (diesel never caches its UPDATE statements). Primary-key lookups on
-/// a small table: a cached plan cannot go wrong as the data grows.
+/// The tenant-row UPDATE of every numbering batch, with a fixed text so PostgreSQL plans it
+/// once per connection (diesel never caches its UPDATE statements). A primary-key lookup on a
+/// small table: a cached plan cannot go wrong as the data grows.
 mod prepared {
     use diesel::pg::Pg;
-    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
     use diesel::sql_types::{BigInt, Text};
     use diesel::{PgConnection, QueryResult, RunQueryDsl};
-
-    /// Locks the tenant row; returns where its sequence stands.
-    #[derive(QueryId)]
-    pub struct LockSequence(pub String);
-
-    impl QueryFragment<Pg> for LockSequence {
-        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-            out.push_sql("UPDATE tenants SET event_seq = event_seq WHERE id = ");
-            out.push_bind_param::<Text, _>(&self.0)?;
-            out.push_sql(" RETURNING event_seq");
-            Ok(())
-        }
-    }
-
-    impl Query for LockSequence {
-        type SqlType = BigInt;
-    }
-
-    impl RunQueryDsl<PgConnection> for LockSequence {}
 
     /// Moves the tenant's sequence to the last number given.
     #[derive(QueryId)]
