@@ -39,8 +39,8 @@ impl GroupCommit {
         wal_path: std::path::PathBuf,
     ) -> std::io::Result<GroupCommit> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let flag = Arc::new(AtomicBool::new(false));
-        let caught_up = flag.clone();
+        let checkpointed = Arc::new(AtomicBool::new(false));
+        let checkpoint_to_finish = checkpointed.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
@@ -49,16 +49,13 @@ impl GroupCommit {
                     let batch = collect_batch(&queue, first, busy);
                     busy = batch.len() > 1;
                     run_batch(&mut conn, batch);
-                    if caught_up.swap(false, Ordering::AcqRel) {
+                    if checkpoint_to_finish.swap(false, Ordering::AcqRel) {
                         finish_checkpoint(&mut conn);
                     }
                     bound_log(&mut conn, &wal_path);
                 }
             })?;
-        Ok(GroupCommit {
-            jobs,
-            checkpointed: flag,
-        })
+        Ok(GroupCommit { jobs, checkpointed })
     }
 
     /// Says a checkpoint beside the writer has just copied the log into the database, so the

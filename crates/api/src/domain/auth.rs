@@ -317,13 +317,11 @@ pub async fn refresh(
             if session.revoked_at.is_some() || session.expires_at <= at {
                 return Ok(Refreshed::Refused);
             }
-            let replaced_moments_ago = session.last_used_at + grace > at;
-            if session.previous_refresh_hash.as_deref() == Some(presented.as_str())
-                && replaced_moments_ago
-            {
+            let reused = session.previous_refresh_hash.as_deref() == Some(presented.as_str());
+            if reused && session.last_used_at + grace > at {
                 return Ok(Refreshed::Superseded);
             }
-            if session.previous_refresh_hash.as_deref() == Some(presented.as_str()) {
+            if reused {
                 store::sessions::revoke(conn, &session.tenant_id, &session.id, at)?;
                 let actor = ("user", Some(session.user_id.clone()), None);
                 audit::record_as(

@@ -173,6 +173,14 @@ async fn pump(
                 if seq <= position {
                     continue;
                 }
+                // The usual case, the next event with nothing held: straight out.
+                if seq == position + 1 && early.frames.is_empty() {
+                    if send_text(session, &frame).await.is_err() {
+                        return None;
+                    }
+                    position = seq;
+                    continue;
+                }
                 early.hold(seq, frame);
                 match early.send_ready(session, &mut position).await {
                     Ok(()) if early.frames.len() > EARLY_LIMIT => {

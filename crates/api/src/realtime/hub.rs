@@ -1,6 +1,6 @@
 //! Who is connected to this process: dashboard sockets per tenant and visitor sockets per
-//! visitor. Plain maps behind one mutex, no I/O: delivering is a non-blocking `try_send` into
-//! each socket's bounded queue, and a socket whose queue is full is told to resync and close.
+//! visitor. Plain maps behind one mutex, no I/O: delivering is a non-blocking offer to each
+//! socket's bounded queue, and a socket whose queue is full is told to resync and close.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;

@@ -15,13 +15,13 @@
 //! The server runs pinned to CPU 0 and this client to CPU 1. `--pool N` sets each server's
 //! database connections (default 8; see `setup`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use switchboard_api::db::DbConnection;
 use switchboard_bench::{arg, header, histogram, pin_self, row, Server};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -261,12 +261,11 @@ async fn throughput(
     let per_visitor = rate * seconds / conversations as u64;
     let total = per_visitor * conversations as u64;
     let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
-    let acked = Arc::new(AtomicU64::new(0));
     let acked_ids = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut tasks = Vec::new();
     for (i, ws) in visitors.into_iter().enumerate() {
         let (mut sink, mut stream) = ws.split();
-        let (acked, acked_ids) = (acked.clone(), acked_ids.clone());
+        let acked_ids = acked_ids.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(Ok(message)) = stream.next().await {
                 let Message::Text(text) = message else {
@@ -277,7 +276,6 @@ async fn throughput(
                 }
                 let ack: Value = serde_json::from_str(&text).unwrap_or_default();
                 if ack["client_id"] != "hello" {
-                    acked.fetch_add(1, Ordering::Relaxed);
                     let id = ack["message_id"].as_str().unwrap_or_default().to_string();
                     acked_ids.lock().unwrap().push(id);
                 }
@@ -330,14 +328,17 @@ async fn throughput(
         }
     }
     // Acknowledgements still in flight arrive before the counting.
-    let mut last_acked = u64::MAX;
-    while acked.load(Ordering::Relaxed) != last_acked {
-        last_acked = acked.load(Ordering::Relaxed);
+    let acked_count = || acked_ids.lock().unwrap().len();
+    let mut last_acked = usize::MAX;
+    while acked_count() != last_acked {
+        last_acked = acked_count();
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let stored = count_stored(&setup.database_url)?;
     let acked_ids = std::mem::take(&mut *acked_ids.lock().unwrap());
-    let missing = count_missing(&setup.database_url, &acked_ids)?;
+    let db = switchboard_api::db::Db::connect(&setup.database_url, 1)?;
+    let mut conn = db.conn()?;
+    let stored = count_stored(&mut conn)?;
+    let missing = count_missing(&mut conn, &acked_ids)?;
     header(&format!(
         "Visitor message -> agent dashboard, {backend}{}, {rate} msg/s over {conversations} conversations for {seconds} s (first {} s warm-up not timed)",
         if backend == "redis2" { " (two processes + Redis)" } else { "" },
@@ -360,30 +361,26 @@ async fn throughput(
 }
 
 /// Acknowledged message ids that are not in the database.
-fn count_missing(database_url: &str, ids: &[String]) -> anyhow::Result<usize> {
+fn count_missing(conn: &mut DbConnection, ids: &[String]) -> anyhow::Result<usize> {
     use switchboard_api::db::schema::messages;
-    let db = switchboard_api::db::Db::connect(database_url, 1)?;
-    let mut conn = db.conn()?;
     let mut found = 0usize;
     for chunk in ids.chunks(500) {
         let n: i64 = messages::table
             .filter(messages::id.eq_any(chunk))
             .count()
-            .get_result(&mut *conn)?;
+            .get_result(conn)?;
         found += n as usize;
     }
     Ok(ids.len() - found)
 }
 
 /// Customer messages stored, minus the hello each visitor sent.
-fn count_stored(database_url: &str) -> anyhow::Result<i64> {
+fn count_stored(conn: &mut DbConnection) -> anyhow::Result<i64> {
     use switchboard_api::db::schema::messages;
-    let db = switchboard_api::db::Db::connect(database_url, 1)?;
-    let mut conn = db.conn()?;
     let count: i64 = messages::table
         .filter(messages::sender.eq("customer"))
         .filter(messages::client_message_id.ne("hello"))
         .count()
-        .get_result(&mut *conn)?;
+        .get_result(conn)?;
     Ok(count)
 }

@@ -13,81 +13,66 @@ use crate::components::shell::use_member;
 /// What the section is for, and what its placeholder says until its screen lands.
 struct SectionCopy {
     purpose: &'static str,
-    placeholder_title: &'static str,
     placeholder_body: &'static str,
 }
 
 fn copy(section: Section) -> SectionCopy {
-    let (purpose, placeholder_title, placeholder_body) = match section {
+    let (purpose, placeholder_body) = match section {
         Section::Overview => (
             "How your AI agent and your team are doing, at a glance.",
-            "Coming soon",
             "Cards and 14-day charts of sessions, messages, bookings and resolutions will be shown here; the figures are already being counted.",
         ),
         Section::Conversations => (
             "Live chats with visitors on your website and on WhatsApp.",
-            "Coming soon",
             "The live conversation list will be shown here; chats your visitors start are already being recorded.",
         ),
         Section::Tickets => (
             "Follow-ups that need more than one reply.",
-            "Coming soon",
             "Tickets opened from conversations will be listed here.",
         ),
         Section::Leads => (
             "Contact details captured during conversations.",
-            "Coming soon",
             "Leads captured in conversations will be listed here for follow-up; they are already being saved.",
         ),
         Section::Analytics => (
             "Trends in sessions, resolutions, messages and bookings.",
-            "Coming soon",
             "Charts of your conversations over time will be shown here.",
         ),
         Section::Reviews => (
             "What customers said when they rated a conversation.",
-            "Coming soon",
             "Ratings and comments customers leave after a chat will be listed here.",
         ),
         Section::KnowledgeGaps => (
             "Questions your AI agent could not answer.",
-            "Coming soon",
             "Questions your AI agent could not answer will be collected here so you can teach it.",
         ),
         Section::HelpCenter => (
             "Public articles your customers can read.",
-            "Coming soon",
             "Articles you publish will be listed here.",
         ),
         Section::Documents => (
             "The knowledge base your AI agent answers from.",
-            "Coming soon",
             "Documents that teach your AI agent about your business will be managed here.",
         ),
         Section::Connectors => (
             "Your chat widget, WhatsApp number and API keys.",
-            "Coming soon",
             "Connecting your website widget or a WhatsApp number will be done from here.",
         ),
         Section::Team => (
             "Members, invitations and roles.",
-            "Coming soon",
             "Inviting agents and admins, changing roles and managing access will be done from here.",
         ),
         Section::Settings => (
             "How your workspace, widget and ratings behave.",
-            "Coming soon",
             "Your workspace's settings will be gathered here.",
         ),
         Section::Billing => (
             "Your plan and invoices.",
-            "Coming soon",
             "Your plan and invoices will be shown here.",
         ),
     };
     SectionCopy {
         purpose,
-        placeholder_title,
         placeholder_body,
     }
 }
@@ -126,7 +111,7 @@ fn SectionHome(section: Section) -> impl IntoView {
                 <div class="state-icon">
                     <Icon d=section_icon(section) />
                 </div>
-                <h2>{copy.placeholder_title}</h2>
+                <h2>"Coming soon"</h2>
                 <p>{copy.placeholder_body}</p>
             </div>
         </div>
