@@ -23,6 +23,7 @@ pub mod stats;
 pub mod team;
 pub mod validate;
 pub mod views;
+pub mod visitor_append;
 pub mod visitor_chat;
 
 /// Facts about the request that the audit log and sign-in throttling need.

@@ -38,21 +38,32 @@ impl Outbox {
         conversation_id: Option<&str>,
         visitor_id: Option<&str>,
     ) {
-        let data = match serde_json::to_value(&payload) {
-            Ok(serde_json::Value::Object(mut map)) => {
-                map.remove("data").unwrap_or_default().to_string()
-            }
-            _ => "null".into(),
-        };
-        self.records.push(NewEventRecord {
-            tenant_id: self.tenant_id.clone(),
-            seq: None,
-            kind: payload.type_name().to_string(),
-            at: now(),
-            conversation_id: conversation_id.map(str::to_string),
-            visitor_id: visitor_id.map(str::to_string),
-            data,
-        });
+        let record = event_record(&self.tenant_id, &payload, conversation_id, visitor_id);
+        self.records.push(record);
+    }
+}
+
+/// The stored, not yet numbered form of an event: its type and its `data` as JSON text.
+pub fn event_record(
+    tenant_id: &str,
+    payload: &EventPayload,
+    conversation_id: Option<&str>,
+    visitor_id: Option<&str>,
+) -> NewEventRecord {
+    let data = match serde_json::to_value(payload) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.remove("data").unwrap_or_default().to_string()
+        }
+        _ => "null".into(),
+    };
+    NewEventRecord {
+        tenant_id: tenant_id.to_string(),
+        seq: None,
+        kind: payload.type_name().to_string(),
+        at: now(),
+        conversation_id: conversation_id.map(str::to_string),
+        visitor_id: visitor_id.map(str::to_string),
+        data,
     }
 }
 
@@ -78,7 +89,7 @@ impl AppState {
                         let numbered = event_store::append_numbered(conn, &mut outbox.records)?;
                         return Ok((value, numbered, Vec::new()));
                     }
-                    let staged = event_store::stage(conn, &outbox.records)?;
+                    let staged = event_store::stage(conn, outbox.records)?;
                     Ok((value, Vec::new(), staged))
                 },
                 move |(_, numbered, _)| {

@@ -16,6 +16,7 @@ use super::messages::{self, insert_message_once, message_views, NewMessage};
 use super::outbox::Outbox;
 use super::validate;
 use super::views::{conversation_row, message_view, rating_view};
+use super::visitor_append;
 use crate::clock::{new_id, now};
 use crate::error::{AppError, Violations};
 use crate::state::AppState;
@@ -249,6 +250,11 @@ pub async fn post_message(
         v.add("text", "is required when there is no attachment");
     }
     v.finish()?;
+    if let (Some(text), None) = (&text, &attachment_id) {
+        if let Some(stored) = visitor_append::try_append(state, ctx, &client_id, text).await? {
+            return Ok(stored);
+        }
+    }
     let (ctx2, st) = (ctx.clone(), state.clone());
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {

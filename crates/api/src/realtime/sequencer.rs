@@ -5,8 +5,9 @@
 //! hold the tenant's row lock through each commit, so on PostgreSQL (a few ms per fsync) one
 //! tenant could not write faster than a few hundred changes a second. Writers instead stage
 //! unnumbered events and commit concurrently (their commits share fsyncs); this sequencer then
-//! numbers everything staged for the tenant in one short transaction. It locks the tenant row,
-//! so sequencers in several processes take turns and numbers follow commit order with no gap.
+//! numbers everything staged for the tenant in one call of a database function (one round trip,
+//! no explicit transaction). It locks the tenant row, so sequencers in several processes take
+//! turns and numbers follow commit order with no gap.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,8 +27,8 @@ const LEFT_BEHIND_AFTER: Duration = Duration::from_secs(5);
 /// What a tenant has waiting to be numbered in this process.
 #[derive(Default)]
 struct Waiting {
-    /// Ids of events this process staged and committed, in commit order.
-    staged: Vec<i64>,
+    /// Events this process staged and committed, in commit order.
+    staged: Vec<EventRecord>,
     /// Whether to look for events staged and left behind (by any process).
     sweep: bool,
 }
@@ -60,10 +61,10 @@ impl Sequencer {
         self.bus.clone()
     }
 
-    /// Says a transaction of the tenant committed the staged events `ids`. Returns at once;
+    /// Says a transaction of the tenant committed the staged `events`. Returns at once;
     /// numbering happens in the background.
-    pub fn staged(self: &Arc<Self>, tenant_id: &str, ids: Vec<i64>) {
-        self.enqueue(tenant_id, |waiting| waiting.staged.extend(ids));
+    pub fn staged(self: &Arc<Self>, tenant_id: &str, events: Vec<EventRecord>) {
+        self.enqueue(tenant_id, |waiting| waiting.staged.extend(events));
     }
 
     /// Says the tenant may have events left behind by a stopped process.
@@ -116,18 +117,21 @@ impl Sequencer {
     async fn sequence(&self, tenant_id: &str, work: Waiting) -> Result<(), AppError> {
         if !work.staged.is_empty() {
             let tenant = tenant_id.to_string();
-            let events = self
+            let ids: Vec<i64> = work.staged.iter().map(|e| e.id).collect();
+            let numbered = self
                 .db
-                .write(move |conn| Ok(event_store::sequence_staged(conn, &tenant, &work.staged)?))
+                .write_in_one_statement(move |conn| {
+                    Ok(event_store::sequence_staged(conn, &tenant, &ids)?)
+                })
                 .await?;
-            self.publish(tenant_id, events);
+            self.publish(tenant_id, with_numbers(work.staged, &numbered));
         }
         if work.sweep {
             loop {
                 let tenant = tenant_id.to_string();
                 let events = self
                     .db
-                    .write(move |conn| {
+                    .write_in_one_statement(move |conn| {
                         Ok(event_store::sequence_pending(conn, &tenant, BATCH as i64)?)
                     })
                     .await?;
@@ -163,5 +167,50 @@ impl Sequencer {
             Ok(tenants) => tenants.iter().for_each(|t| self.left_behind(t)),
             Err(error) => tracing::warn!(%error, "could not look for unsequenced events"),
         }
+    }
+}
+
+/// The staged events that were numbered, with their numbers, in sequence order. Events missing
+/// from `numbered` were numbered (and published) by someone else meanwhile: the sweep.
+fn with_numbers(staged: Vec<EventRecord>, numbered: &[(i64, i64)]) -> Vec<EventRecord> {
+    let mut by_id: HashMap<i64, EventRecord> = staged.into_iter().map(|e| (e.id, e)).collect();
+    numbered
+        .iter()
+        .filter_map(|(id, seq)| {
+            let mut event = by_id.remove(id)?;
+            event.seq = Some(*seq);
+            Some(event)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staged(id: i64) -> EventRecord {
+        EventRecord {
+            id,
+            tenant_id: "t".into(),
+            seq: None,
+            kind: "typing".into(),
+            at: now(),
+            conversation_id: None,
+            visitor_id: None,
+            data: format!("{{\"n\":{id}}}"),
+        }
+    }
+
+    #[test]
+    fn numbered_events_keep_their_data_in_sequence_order_and_others_are_dropped() {
+        let events = with_numbers(vec![staged(1), staged(2), staged(3)], &[(3, 10), (1, 11)]);
+        let got: Vec<_> = events
+            .iter()
+            .map(|e| (e.id, e.seq, e.data.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(3, Some(10), "{\"n\":3}"), (1, Some(11), "{\"n\":1}")]
+        );
     }
 }

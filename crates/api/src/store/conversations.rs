@@ -113,19 +113,27 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RecordActivity<'_>
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        let c = self.0;
-        out.push_sql("UPDATE conversations SET message_count = ");
-        out.push_bind_param::<BigInt, _>(&c.message_count)?;
-        out.push_sql(", last_activity_at = ");
-        out.push_bind_param::<Timestamp, _>(&c.last_activity_at)?;
-        out.push_sql(", last_customer_message_at = ");
-        out.push_bind_param::<Nullable<Timestamp>, _>(&c.last_customer_message_at)?;
-        out.push_sql(" WHERE tenant_id = ");
-        out.push_bind_param::<Text, _>(&c.tenant_id)?;
-        out.push_sql(" AND id = ");
-        out.push_bind_param::<Text, _>(&c.id)?;
-        Ok(())
+        push_record_activity(self.0, &mut out)
     }
+}
+
+/// The text and binds of [`record_activity`]'s UPDATE on PostgreSQL, also the first part of the
+/// one-statement append (`store::open_thread`), which adds conditions after it.
+pub(crate) fn push_record_activity<'b>(
+    c: &'b Conversation,
+    out: &mut diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+) -> QueryResult<()> {
+    out.push_sql("UPDATE conversations SET message_count = ");
+    out.push_bind_param::<BigInt, _>(&c.message_count)?;
+    out.push_sql(", last_activity_at = ");
+    out.push_bind_param::<Timestamp, _>(&c.last_activity_at)?;
+    out.push_sql(", last_customer_message_at = ");
+    out.push_bind_param::<Nullable<Timestamp>, _>(&c.last_customer_message_at)?;
+    out.push_sql(" WHERE tenant_id = ");
+    out.push_bind_param::<Text, _>(&c.tenant_id)?;
+    out.push_sql(" AND id = ");
+    out.push_bind_param::<Text, _>(&c.id)?;
+    Ok(())
 }
 
 impl RunQueryDsl<diesel::pg::PgConnection> for RecordActivity<'_> {}

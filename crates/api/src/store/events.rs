@@ -2,13 +2,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Text};
 
 use super::Conn;
 use crate::db::schema::{events, tenants};
 
 /// An event row.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRecord {
     pub id: i64,
@@ -37,17 +36,34 @@ pub struct NewEventRecord {
     pub data: String,
 }
 
-/// Stages events (seq NULL) inside the caller's transaction.
-pub fn stage(conn: &mut Conn, records: &[NewEventRecord]) -> QueryResult<Vec<i64>> {
+impl NewEventRecord {
+    /// The event as stored under `id`, not numbered yet.
+    pub fn staged_as(self, id: i64) -> EventRecord {
+        EventRecord {
+            id,
+            tenant_id: self.tenant_id,
+            seq: self.seq,
+            kind: self.kind,
+            at: self.at,
+            conversation_id: self.conversation_id,
+            visitor_id: self.visitor_id,
+            data: self.data,
+        }
+    }
+}
+
+/// Stages events (seq NULL) inside the caller's transaction; returns them with their ids.
+pub fn stage(conn: &mut Conn, records: Vec<NewEventRecord>) -> QueryResult<Vec<EventRecord>> {
     // One row per statement: a multi-row INSERT's text varies with the row count, so it
     // would be planned anew each time, and most transactions stage a single event.
     records
-        .iter()
+        .into_iter()
         .map(|record| {
-            diesel::insert_into(events::table)
-                .values(record)
+            let id = diesel::insert_into(events::table)
+                .values(&record)
                 .returning(events::id)
-                .get_result(conn)
+                .get_result(conn)?;
+            Ok(record.staged_as(id))
         })
         .collect()
 }
@@ -89,7 +105,8 @@ pub fn append_numbered(
 
 /// Numbers up to `limit` staged events of the tenant, in staging order, continuing the tenant's
 /// sequence. The tenant row is locked first, so two sequencers (in any processes) take turns and
-/// sequence numbers follow commit order with no gap. Returns the numbered events.
+/// sequence numbers follow commit order with no gap. Returns the numbered events. On PostgreSQL
+/// it is one call of a function (see its migration), outside any transaction: one round trip.
 pub fn sequence_pending(
     conn: &mut Conn,
     tenant_id: &str,
@@ -98,100 +115,96 @@ pub fn sequence_pending(
     let Conn::Postgresql(pg) = conn else {
         return sequence_pending_one_by_one(conn, tenant_id, limit);
     };
-    // The whole batch in one statement, in staging order.
-    number_under_tenant_lock(pg, tenant_id, |pg, base| {
-        diesel::sql_query(
-            "UPDATE events SET seq = $2 + pending.n \
-             FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM events \
-                   WHERE tenant_id = $1 AND seq IS NULL ORDER BY id LIMIT $3) AS pending \
-             WHERE events.id = pending.id RETURNING events.*",
-        )
-        .bind::<Text, _>(tenant_id)
-        .bind::<BigInt, _>(base)
-        .bind::<BigInt, _>(limit)
-        .load(pg)
-    })
+    in_sequence(numbering::Pending(tenant_id, limit).load(pg)?)
 }
 
 /// Numbers the staged events `ids` (as returned by [`stage`], in commit order) that are still
 /// unnumbered, continuing the tenant's sequence under the tenant row's lock like
-/// [`sequence_pending`]. It finds them by primary key: no scan over the pending-events index,
-/// whose entries for already-numbered rows stay until vacuum and would make every call slower
-/// under a steady stream of events.
+/// [`sequence_pending`]. Returns `(id, seq)` of each event it numbered, in sequence order: the
+/// caller has their data, which stays in the database instead of coming back over the wire.
 pub fn sequence_staged(
     conn: &mut Conn,
     tenant_id: &str,
     ids: &[i64],
-) -> QueryResult<Vec<EventRecord>> {
-    let Conn::Postgresql(pg) = conn else {
-        return sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64);
+) -> QueryResult<Vec<(i64, i64)>> {
+    let mut numbered: Vec<(i64, i64)> = match conn {
+        Conn::Postgresql(pg) => numbering::Staged(tenant_id, ids).load(pg)?,
+        _ => sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64)?
+            .into_iter()
+            .filter_map(|e| Some((e.id, e.seq?)))
+            .collect(),
     };
-    // Planned anew each time on purpose: a plan cached while the table was small scans it
-    // (events grow by thousands a second, faster than statistics follow). `OFFSET 0` keeps the
-    // planner on the primary key: offered `seq IS NULL`, it would pick the pending-events index,
-    // whose statistics say "few rows" while it still holds an entry for every event numbered
-    // since the last vacuum.
-    number_under_tenant_lock(pg, tenant_id, |pg, base| {
-        diesel::sql_query(
-            "UPDATE events SET seq = $2 + pending.n \
-             FROM (SELECT id, row_number() OVER (ORDER BY array_position($3, id)) AS n \
-                   FROM (SELECT id, tenant_id, seq FROM events WHERE id = ANY($3) OFFSET 0) AS mine \
-                   WHERE tenant_id = $1 AND seq IS NULL) AS pending \
-             WHERE events.id = pending.id RETURNING events.*",
-        )
-        .bind::<Text, _>(tenant_id)
-        .bind::<BigInt, _>(base)
-        .bind::<Array<BigInt>, _>(ids)
-        .load(pg)
-    })
-}
-
-/// Locks the tenant row, numbers events with `number` (told where the tenant's sequence
-/// stands), and moves the sequence past them. Returns them in sequence order.
-fn number_under_tenant_lock(
-    pg: &mut PgConnection,
-    tenant_id: &str,
-    number: impl FnOnce(&mut PgConnection, i64) -> QueryResult<Vec<EventRecord>>,
-) -> QueryResult<Vec<EventRecord>> {
-    // NO KEY UPDATE: writers staging events for the tenant (their foreign key takes KEY SHARE
-    // on this row) carry on while a batch is numbered; other numbering batches wait.
-    let base: i64 = tenants::table
-        .find(tenant_id)
-        .select(tenants::event_seq)
-        .for_no_key_update()
-        .get_result(pg)?;
-    let mut numbered = number(pg, base)?;
-    if !numbered.is_empty() {
-        numbered.sort_by_key(|e| e.seq);
-        prepared::MoveSequence(tenant_id.to_string(), base + numbered.len() as i64).execute(pg)?;
-    }
+    numbered.sort_by_key(|(_, seq)| *seq);
     Ok(numbered)
 }
 
-/// The tenant-row UPDATE of every numbering batch, with a fixed text so PostgreSQL plans it
-/// once per connection (diesel never caches its UPDATE statements). A primary-key lookup on a
-/// small table: a cached plan cannot go wrong as the data grows.
-mod prepared {
-    use diesel::pg::Pg;
-    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-    use diesel::sql_types::{BigInt, Text};
-    use diesel::{PgConnection, QueryResult, RunQueryDsl};
+fn in_sequence(mut events: Vec<EventRecord>) -> QueryResult<Vec<EventRecord>> {
+    events.sort_by_key(|e| e.seq);
+    Ok(events)
+}
 
-    /// Moves the tenant's sequence to the last number given.
-    #[derive(QueryId)]
-    pub struct MoveSequence(pub String, pub i64);
+/// Calls of the numbering functions, with fixed texts so PostgreSQL plans them once per
+/// connection (diesel never caches `sql_query`).
+mod numbering {
+    use diesel::pg::{Pg, PgConnection};
+    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+    use diesel::sql_types::{Array, BigInt, Text};
+    use diesel::{QueryResult, RunQueryDsl};
 
-    impl QueryFragment<Pg> for MoveSequence {
+    use crate::db::schema::events;
+
+    const COLUMNS: &str = "SELECT id, tenant_id, seq, kind, at, conversation_id, visitor_id, data";
+
+    /// `number_staged_events(tenant, ids)`: the ids and numbers of the events it numbered.
+    pub struct Staged<'a>(pub &'a str, pub &'a [i64]);
+
+    impl QueryId for Staged<'_> {
+        type QueryId = Staged<'static>;
+        const HAS_STATIC_QUERY_ID: bool = true;
+    }
+
+    impl QueryFragment<Pg> for Staged<'_> {
         fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-            out.push_sql("UPDATE tenants SET event_seq = ");
-            out.push_bind_param::<BigInt, _>(&self.1)?;
-            out.push_sql(" WHERE id = ");
-            out.push_bind_param::<Text, _>(&self.0)?;
+            out.push_sql("SELECT numbered_id, numbered_seq FROM number_staged_events(");
+            out.push_bind_param::<Text, _>(self.0)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Array<BigInt>, _>(self.1)?;
+            out.push_sql(")");
             Ok(())
         }
     }
 
-    impl RunQueryDsl<PgConnection> for MoveSequence {}
+    impl Query for Staged<'_> {
+        type SqlType = (BigInt, BigInt);
+    }
+
+    impl RunQueryDsl<PgConnection> for Staged<'_> {}
+
+    /// `number_pending_events(tenant, max_events)`.
+    pub struct Pending<'a>(pub &'a str, pub i64);
+
+    impl QueryId for Pending<'_> {
+        type QueryId = Pending<'static>;
+        const HAS_STATIC_QUERY_ID: bool = true;
+    }
+
+    impl QueryFragment<Pg> for Pending<'_> {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            out.push_sql(COLUMNS);
+            out.push_sql(" FROM number_pending_events(");
+            out.push_bind_param::<Text, _>(self.0)?;
+            out.push_sql(", ");
+            out.push_bind_param::<BigInt, _>(&self.1)?;
+            out.push_sql(")");
+            Ok(())
+        }
+    }
+
+    impl Query for Pending<'_> {
+        type SqlType = events::SqlType;
+    }
+
+    impl RunQueryDsl<PgConnection> for Pending<'_> {}
 }
 
 /// [`sequence_pending`] with portable statements, one per event (SQLite, which normally

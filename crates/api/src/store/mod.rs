@@ -12,6 +12,7 @@ pub mod handoffs;
 pub mod invitations;
 pub mod leads;
 pub mod messages;
+pub mod open_thread;
 pub mod presence;
 pub mod quick_replies;
 pub mod ratings;

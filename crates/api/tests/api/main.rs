@@ -17,6 +17,7 @@ mod health;
 mod isolation;
 mod listing;
 mod multiprocess;
+mod open_thread;
 mod overview;
 mod permissions;
 mod realtime;

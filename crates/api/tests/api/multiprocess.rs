@@ -260,7 +260,7 @@ async fn an_event_left_unnumbered_by_a_stopped_process_is_numbered_and_delivered
             visitor_id: None,
             data: json!({ "user_id": "left-behind", "availability": "away" }).to_string(),
         };
-        Ok(stage(conn, &[left])?)
+        Ok(stage(conn, vec![left])?)
     })
     .expect("stage");
 

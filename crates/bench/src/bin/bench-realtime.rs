@@ -296,6 +296,9 @@ async fn throughput(
     }
 
     let mut latency = histogram();
+    // The same latencies per 5 s of the schedule, to see whether the tail is steady or comes in
+    // bursts (a checkpoint, a vacuum, a table outgrowing the cache).
+    let mut windows: Vec<hdrhistogram::Histogram<u64>> = Vec::new();
     let mut received = 0u64;
     let deadline = start + Duration::from_secs(seconds) + Duration::from_secs(15);
     while received < total {
@@ -326,6 +329,11 @@ async fn throughput(
         if micros >= warmup.as_micros() {
             latency.record(now.saturating_sub(micros) as u64)?;
         }
+        let window = (micros / 5_000_000) as usize;
+        while windows.len() <= window {
+            windows.push(histogram());
+        }
+        windows[window].record(now.saturating_sub(micros) as u64)?;
     }
     // Acknowledgements still in flight arrive before the counting.
     let acked_count = || acked_ids.lock().unwrap().len();
@@ -354,6 +362,11 @@ async fn throughput(
         acked_ids.len(),
         total.saturating_sub(received)
     );
+    let p99s: Vec<String> = windows
+        .iter()
+        .map(|w| format!("{:.0}", w.value_at_quantile(0.99) as f64 / 1000.0))
+        .collect();
+    println!("p99 ms per 5 s of the schedule: {}", p99s.join(" "));
     for task in tasks {
         task.abort();
     }

@@ -1,0 +1,154 @@
+//! A visitor's text message to their open conversation on PostgreSQL, in two round trips.
+//!
+//! This is the busiest write of the product (every message of every chat). The transactional
+//! path takes eight round trips (BEGIN, lock, insert, update, read the visitor, stage the event,
+//! COMMIT), and on PostgreSQL each round trip costs more than the work it carries. Here one
+//! statement reads what the message and its event need, with the conversation's row version, and
+//! one statement writes message, conversation activity and event together, only if the row is
+//! still that version. A conversation that changed in between (an agent joined, another tab
+//! wrote) is read again; anything out of the ordinary (no conversation yet, a resolved one, an
+//! attachment to check) is left to the transactional path in `visitor_chat::post_message`.
+//! SQLite does not need this: its single writer already commits messages in batches.
+
+use switchboard_types::events::{EventPayload, MessageCreated};
+use switchboard_types::messages::{MessageKind, Sender};
+
+use super::messages::NewMessage;
+use super::outbox::event_record;
+use super::views::{conversation_row, message_view};
+use super::visitor_chat::{Stored, VisitorCtx};
+use crate::clock::{new_id, now};
+use crate::db::Backend;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::conversations::{Conversation, ListedConversation};
+use crate::store::events::EventRecord;
+use crate::store::messages::Message;
+use crate::store::open_thread::{self, OpenThread};
+use crate::store::Conn;
+
+/// Reads and write attempts before leaving a busy conversation to the transactional path.
+const ATTEMPTS: usize = 3;
+
+/// What the fast path did.
+enum Outcome {
+    /// Stored now, with the staged event to number.
+    Appended(Stored, EventRecord),
+    /// Already stored with this client id.
+    Duplicate(Stored),
+    /// Not for the fast path.
+    NotHere,
+}
+
+/// Stores a visitor's text message in their open conversation if that can be done in one
+/// statement; `None` means the caller takes the transactional path.
+pub async fn try_append(
+    state: &AppState,
+    ctx: &VisitorCtx,
+    client_id: &str,
+    text: &str,
+) -> Result<Option<Stored>, AppError> {
+    if state.db.backend() != Backend::Postgres {
+        return Ok(None);
+    }
+    let (st, ctx2) = (state.clone(), ctx.clone());
+    let new = NewMessage::customer(Some(text.to_string()), None, client_id.to_string());
+    let outcome = state
+        .db
+        .write_in_one_statement(move |conn| append(&st, conn, &ctx2, new))
+        .await?;
+    Ok(match outcome {
+        Outcome::Appended(stored, event) => {
+            state.sequencer.staged(&ctx.tenant_id, vec![event]);
+            Some(stored)
+        }
+        Outcome::Duplicate(stored) => Some(stored),
+        Outcome::NotHere => None,
+    })
+}
+
+fn append(
+    state: &AppState,
+    conn: &mut Conn,
+    ctx: &VisitorCtx,
+    new: NewMessage,
+) -> Result<Outcome, AppError> {
+    let Conn::Postgresql(pg) = conn else {
+        return Ok(Outcome::NotHere);
+    };
+    let client_id = new.client_message_id.clone().unwrap_or_default();
+    for _ in 0..ATTEMPTS {
+        let Some(thread) = open_thread::read(pg, &ctx.tenant_id, &ctx.visitor_id, &client_id)?
+        else {
+            return Ok(Outcome::NotHere);
+        };
+        if thread.conversation.status == "resolved" {
+            return Ok(Outcome::NotHere);
+        }
+        if let Some(message_id) = thread.duplicate_of {
+            return Ok(Outcome::Duplicate(Stored {
+                message_id,
+                conversation_id: thread.conversation.id,
+            }));
+        }
+        let (message, after, created) = next_message(state, &thread, &new);
+        let event = event_record(
+            &ctx.tenant_id,
+            &created,
+            Some(&after.id),
+            Some(&ctx.visitor_id),
+        );
+        if let Some(event_id) =
+            open_thread::append_if_unchanged(pg, &thread.version, &after, &message, &event)?
+        {
+            let stored = Stored {
+                message_id: message.id,
+                conversation_id: after.id,
+            };
+            return Ok(Outcome::Appended(stored, event.staged_as(event_id)));
+        }
+    }
+    Ok(Outcome::NotHere)
+}
+
+/// The message row, the conversation after it, and its `message.created` event.
+fn next_message(
+    state: &AppState,
+    thread: &OpenThread,
+    new: &NewMessage,
+) -> (Message, Conversation, EventPayload) {
+    let before = &thread.conversation;
+    let at = now();
+    let message = Message {
+        id: new_id(),
+        tenant_id: before.tenant_id.clone(),
+        conversation_id: before.id.clone(),
+        sender: Sender::Customer.as_str().into(),
+        sender_user_id: None,
+        kind: MessageKind::Text.as_str().into(),
+        body: new.body.clone(),
+        attachment_id: None,
+        payload: None,
+        client_message_id: new.client_message_id.clone(),
+        created_at: at,
+    };
+    let mut after = before.clone();
+    after.message_count += 1;
+    after.last_activity_at = at;
+    after.last_customer_message_at = Some(at);
+    let listed = ListedConversation {
+        conversation: after,
+        visitor_display_id: thread.visitor_display_id.clone(),
+        visitor_phone: thread.visitor_phone.clone(),
+        assignee_name: thread.assignee_name.clone(),
+    };
+    let sender_name = thread
+        .visitor_name
+        .clone()
+        .unwrap_or_else(|| thread.visitor_display_id.clone());
+    let created = EventPayload::MessageCreated(MessageCreated {
+        message: message_view(state, &message, None, sender_name),
+        conversation: conversation_row(&listed, at),
+    });
+    (message, listed.conversation, created)
+}

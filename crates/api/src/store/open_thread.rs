@@ -1,0 +1,209 @@
+//! PostgreSQL's two statements for the most frequent write of all, a visitor's message in their
+//! open conversation (see `domain::visitor_append`): one reads everything the message and its
+//! event need, one writes message, conversation and event together, only if the conversation
+//! is still the version that was read. Both have fixed texts, so each connection plans them once.
+
+use diesel::pg::{Pg, PgConnection};
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+
+use super::conversations::{push_record_activity, Conversation};
+use super::events::NewEventRecord;
+use super::messages::Message;
+use crate::db::schema::conversations;
+
+/// A visitor's latest conversation as the fast path reads it.
+#[derive(Debug, Clone)]
+pub struct OpenThread {
+    pub conversation: Conversation,
+    /// The row version (`xmin`) the conversation was read at: any change since gives a new one.
+    pub version: String,
+    pub visitor_display_id: String,
+    pub visitor_name: Option<String>,
+    pub visitor_phone: Option<String>,
+    pub assignee_name: Option<String>,
+    /// The message already stored in this conversation with the client id asked about.
+    pub duplicate_of: Option<String>,
+}
+
+type Row = (
+    Conversation,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The visitor's latest conversation with its version, the visitor's label and name, the
+/// assignee's name and the message already sent with `client_id`, in one statement.
+pub fn read(
+    pg: &mut PgConnection,
+    tenant_id: &str,
+    visitor_id: &str,
+    client_id: &str,
+) -> QueryResult<Option<OpenThread>> {
+    let row: Option<Row> = ReadThread {
+        tenant_id,
+        visitor_id,
+        client_id,
+    }
+    .get_result(pg)
+    .optional()?;
+    Ok(row.map(
+        |(conversation, version, display_id, name, phone, assignee, duplicate)| OpenThread {
+            conversation,
+            version,
+            visitor_display_id: display_id,
+            visitor_name: name,
+            visitor_phone: phone,
+            assignee_name: assignee,
+            duplicate_of: duplicate,
+        },
+    ))
+}
+
+/// Stores `message`, the conversation's new activity from `after` and the staged `event`, in
+/// one statement, only if the conversation is still at `version`. Returns the staged event's
+/// id, or `None` when the conversation changed since it was read (nothing is written then).
+pub fn append_if_unchanged(
+    pg: &mut PgConnection,
+    version: &str,
+    after: &Conversation,
+    message: &Message,
+    event: &NewEventRecord,
+) -> QueryResult<Option<i64>> {
+    AppendIfUnchanged {
+        version,
+        after,
+        message,
+        event,
+    }
+    .get_result(pg)
+    .optional()
+}
+
+struct ReadThread<'a> {
+    tenant_id: &'a str,
+    visitor_id: &'a str,
+    client_id: &'a str,
+}
+
+impl QueryId for ReadThread<'_> {
+    type QueryId = ReadThread<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for ReadThread<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // Columns in the order of `Conversation`'s fields (its table's order).
+        out.push_sql(
+            "SELECT c.id, c.tenant_id, c.visitor_id, c.channel, c.status, c.assignee_id, \
+             c.needs_agent_since, c.agent_requested, c.booked, c.rating, c.pending_handoff_id, \
+             c.message_count, c.shard, c.started_at, c.last_activity_at, c.resolved_at, \
+             c.resolved_by, c.last_customer_message_at, \
+             c.xmin::text, v.display_id, v.name, v.whatsapp_phone, u.name, \
+             (SELECT m.id FROM messages m WHERE m.conversation_id = c.id \
+              AND m.client_message_id = ",
+        );
+        out.push_bind_param::<Text, _>(self.client_id)?;
+        out.push_sql(
+            ") FROM conversations c \
+             JOIN visitors v ON v.id = c.visitor_id AND v.tenant_id = c.tenant_id \
+             LEFT JOIN users u ON u.id = c.assignee_id AND u.tenant_id = c.tenant_id \
+             WHERE c.tenant_id = ",
+        );
+        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_sql(" AND c.visitor_id = ");
+        out.push_bind_param::<Text, _>(self.visitor_id)?;
+        out.push_sql(" ORDER BY c.started_at DESC LIMIT 1");
+        Ok(())
+    }
+}
+
+impl Query for ReadThread<'_> {
+    type SqlType = (
+        conversations::SqlType,
+        Text,
+        Text,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+    );
+}
+
+impl RunQueryDsl<PgConnection> for ReadThread<'_> {}
+
+struct AppendIfUnchanged<'a> {
+    version: &'a str,
+    after: &'a Conversation,
+    message: &'a Message,
+    event: &'a NewEventRecord,
+}
+
+impl QueryId for AppendIfUnchanged<'_> {
+    type QueryId = AppendIfUnchanged<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let (c, m, e) = (self.after, self.message, self.event);
+        // The UPDATE matches nothing if the row has a new version, and a row another
+        // transaction is changing right now is checked again once that one ends. The message
+        // and the event are written only from the updated row, so all three or none.
+        out.push_sql("WITH updated AS (");
+        push_record_activity(c, &mut out)?;
+        out.push_sql(" AND xmin = ");
+        out.push_bind_param::<Text, _>(self.version)?;
+        out.push_sql(
+            "::xid RETURNING id), stored AS (INSERT INTO messages (id, tenant_id, \
+             conversation_id, sender, sender_user_id, kind, body, attachment_id, payload, \
+             client_message_id, created_at) SELECT ",
+        );
+        out.push_bind_param::<Text, _>(&m.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&m.tenant_id)?;
+        out.push_sql(", updated.id, ");
+        out.push_bind_param::<Text, _>(&m.sender)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&m.sender_user_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&m.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&m.body)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&m.attachment_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&m.payload)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&m.client_message_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&m.created_at)?;
+        out.push_sql(
+            " FROM updated RETURNING conversation_id) \
+             INSERT INTO events (tenant_id, seq, kind, at, conversation_id, visitor_id, data) \
+             SELECT ",
+        );
+        out.push_bind_param::<Text, _>(&e.tenant_id)?;
+        out.push_sql(", NULL, ");
+        out.push_bind_param::<Text, _>(&e.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&e.at)?;
+        out.push_sql(", stored.conversation_id, ");
+        out.push_bind_param::<Nullable<Text>, _>(&e.visitor_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&e.data)?;
+        out.push_sql(" FROM stored RETURNING id");
+        Ok(())
+    }
+}
+
+impl Query for AppendIfUnchanged<'_> {
+    type SqlType = BigInt;
+}
+
+impl RunQueryDsl<PgConnection> for AppendIfUnchanged<'_> {}
