@@ -1,15 +1,18 @@
-//! A visitor's text message to their open conversation on PostgreSQL, in two round trips.
+//! A visitor's text message to their open conversation on PostgreSQL, in one or two round trips.
 //!
 //! This is the busiest write of the product (every message of every chat). The transactional
 //! path takes eight round trips (BEGIN, lock, insert, update, read the visitor, stage the event,
 //! COMMIT), and on PostgreSQL each round trip costs more than the work it carries. Here one
-//! statement reads what the message and its event need, with the conversation's row version, and
-//! one statement writes message, conversation activity and event together, only if the row is
-//! still that version. A conversation that changed in between (an agent joined, another tab
-//! wrote) is read again; anything out of the ordinary (no conversation yet, a resolved one, an
-//! attachment to check) is left to the transactional path in `visitor_chat::post_message`.
-//! SQLite does not need this: its single writer already commits messages in batches.
+//! statement reads what the message and its event need, with the row versions it read, and one
+//! statement writes message, conversation activity and event together, only if those rows are
+//! still at those versions. The visitor's socket keeps what it wrote last ([`KnownThread`]), so
+//! the next message of an active chat skips the read. A conversation that changed in between (an
+//! agent joined, another tab wrote, the pre-chat form was sent) is read again; anything out of
+//! the ordinary (no conversation yet, a resolved one, an attachment to check, a resend) is left
+//! to the transactional path in `visitor_chat::post_message`. SQLite does not need this: its
+//! single writer already commits messages in batches.
 
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use switchboard_types::events::{EventPayload, MessageCreated};
 use switchboard_types::messages::{MessageKind, Sender};
 
@@ -30,6 +33,18 @@ use crate::store::Conn;
 /// Reads and write attempts before leaving a busy conversation to the transactional path.
 const ATTEMPTS: usize = 3;
 
+/// The conversation a visitor's socket last wrote to, as it was right after that write. Empty
+/// until the first message, and whenever it may be out of date.
+#[derive(Default)]
+pub struct KnownThread(Option<Box<OpenThread>>);
+
+impl KnownThread {
+    /// Forgets it: the next message reads the conversation again.
+    pub fn forget(&mut self) {
+        self.0 = None;
+    }
+}
+
 /// What the fast path did.
 enum Outcome {
     /// Stored now, with the staged event to number.
@@ -45,18 +60,23 @@ enum Outcome {
 pub async fn try_append(
     state: &AppState,
     ctx: &VisitorCtx,
+    known: &mut KnownThread,
     client_id: &str,
     text: &str,
 ) -> Result<Option<Stored>, AppError> {
     if state.db.backend() != Backend::Postgres {
         return Ok(None);
     }
-    let (st, ctx2) = (state.clone(), ctx.clone());
+    let (st, ctx2, mut thread) = (state.clone(), ctx.clone(), std::mem::take(known));
     let new = NewMessage::customer(Some(text.to_string()), None, client_id.to_string());
-    let outcome = state
+    let (outcome, thread) = state
         .db
-        .write_in_one_statement(move |conn| append(&st, conn, &ctx2, new))
+        .write_in_one_statement(move |conn| {
+            let outcome = append(&st, conn, &ctx2, &mut thread, new)?;
+            Ok((outcome, thread))
+        })
         .await?;
+    *known = thread;
     Ok(match outcome {
         Outcome::Appended(stored, event) => {
             state.sequencer.staged(&ctx.tenant_id, vec![event]);
@@ -71,6 +91,7 @@ fn append(
     state: &AppState,
     conn: &mut Conn,
     ctx: &VisitorCtx,
+    known: &mut KnownThread,
     new: NewMessage,
 ) -> Result<Outcome, AppError> {
     let Conn::Postgresql(pg) = conn else {
@@ -78,17 +99,20 @@ fn append(
     };
     let client_id = new.client_message_id.clone().unwrap_or_default();
     for _ in 0..ATTEMPTS {
-        let Some(thread) = open_thread::read(pg, &ctx.tenant_id, &ctx.visitor_id, &client_id)?
-        else {
-            return Ok(Outcome::NotHere);
+        let (thread, fresh) = match known.0.take() {
+            Some(thread) => (thread, false),
+            None => match open_thread::read(pg, &ctx.tenant_id, &ctx.visitor_id, &client_id)? {
+                Some(thread) => (Box::new(thread), true),
+                None => return Ok(Outcome::NotHere),
+            },
         };
         if thread.conversation.status == "resolved" {
             return Ok(Outcome::NotHere);
         }
-        if let Some(message_id) = thread.duplicate_of {
+        if let Some(message_id) = thread.duplicate_of.as_ref().filter(|_| fresh) {
             return Ok(Outcome::Duplicate(Stored {
-                message_id,
-                conversation_id: thread.conversation.id,
+                message_id: message_id.clone(),
+                conversation_id: thread.conversation.id.clone(),
             }));
         }
         let (message, after, created) = next_message(state, &thread, &new);
@@ -98,14 +122,28 @@ fn append(
             Some(&after.id),
             Some(&ctx.visitor_id),
         );
-        if let Some(event_id) =
-            open_thread::append_if_unchanged(pg, &thread.version, &after, &message, &event)?
-        {
-            let stored = Stored {
-                message_id: message.id,
-                conversation_id: after.id,
-            };
-            return Ok(Outcome::Appended(stored, event.staged_as(event_id)));
+        let written =
+            open_thread::append_if_unchanged(pg, &thread.versions, &after, &message, &event);
+        match written {
+            Ok(Some((event_id, version))) => {
+                let mut now_known = *thread;
+                now_known.versions.conversation = version;
+                now_known.conversation = after;
+                now_known.duplicate_of = None;
+                let stored = Stored {
+                    message_id: message.id,
+                    conversation_id: now_known.conversation.id.clone(),
+                };
+                known.0 = Some(Box::new(now_known));
+                return Ok(Outcome::Appended(stored, event.staged_as(event_id)));
+            }
+            // Changed since: read it again.
+            Ok(None) => {}
+            // A resend of a message already stored (only a fresh read checks for that).
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                return Ok(Outcome::NotHere)
+            }
+            Err(error) => return Err(error.into()),
         }
     }
     Ok(Outcome::NotHere)

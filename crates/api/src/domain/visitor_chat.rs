@@ -16,7 +16,7 @@ use super::messages::{self, insert_message_once, message_views, NewMessage};
 use super::outbox::Outbox;
 use super::validate;
 use super::views::{conversation_row, message_view, rating_view};
-use super::visitor_append;
+use super::visitor_append::{self, KnownThread};
 use crate::clock::{new_id, now};
 use crate::error::{AppError, Violations};
 use crate::state::AppState;
@@ -236,9 +236,11 @@ pub struct Stored {
 
 /// Stores a visitor's message in their open conversation (starting or reopening one as the
 /// workspace's policy says). A resend with the same client id returns the stored message.
+/// `known` is what the visitor's socket knows of the conversation from its last message.
 pub async fn post_message(
     state: &AppState,
     ctx: &VisitorCtx,
+    known: &mut KnownThread,
     client_id: String,
     text: Option<String>,
     attachment_id: Option<String>,
@@ -251,10 +253,12 @@ pub async fn post_message(
     }
     v.finish()?;
     if let (Some(text), None) = (&text, &attachment_id) {
-        if let Some(stored) = visitor_append::try_append(state, ctx, &client_id, text).await? {
+        let fast = visitor_append::try_append(state, ctx, known, &client_id, text).await?;
+        if let Some(stored) = fast {
             return Ok(stored);
         }
     }
+    known.forget();
     let (ctx2, st) = (ctx.clone(), state.clone());
     state
         .transact(&ctx.tenant_id, move |conn, outbox| {

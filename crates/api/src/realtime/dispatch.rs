@@ -15,24 +15,40 @@ use crate::store::events::{self as event_store, EventRecord};
 
 /// How often positions are compared with the database.
 const CATCH_UP_EVERY: Duration = Duration::from_secs(2);
+/// How long an event the database has numbered may still be on its way to this process (the
+/// sequencer publishes right after its commit; Redis adds a hop) before it counts as lost.
+const IN_FLIGHT: Duration = Duration::from_millis(250);
 
 /// Runs for the life of the process.
 pub async fn run(state: AppState) {
+    actix_web::rt::spawn(check_positions(state.clone()));
     let mut published = state.bus.subscribe();
+    loop {
+        match published.recv().await {
+            Ok(batch) => dispatch(&state.hub, &batch),
+            Err(RecvError::Lagged(missed)) => {
+                tracing::warn!(
+                    missed,
+                    "event dispatch lagged; catching up from the database"
+                );
+                state.catch_up.notify_one();
+            }
+            Err(RecvError::Closed) => break,
+        }
+    }
+}
+
+/// Compares positions with the database every [`CATCH_UP_EVERY`] and when asked (a lagging
+/// bus, a Redis re-subscription). Its own task: a database read that waits for a pooled
+/// connection under load must not hold up live events.
+async fn check_positions(state: AppState) {
     let mut check = actix_web::rt::time::interval(CATCH_UP_EVERY);
     loop {
         tokio::select! {
-            batch = published.recv() => match batch {
-                Ok(batch) => dispatch(&state.hub, &batch),
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "event dispatch lagged; catching up from the database");
-                    catch_up(&state).await;
-                }
-                Err(RecvError::Closed) => break,
-            },
-            _ = check.tick() => catch_up(&state).await,
-            _ = state.catch_up.notified() => catch_up(&state).await,
+            _ = check.tick() => {}
+            _ = state.catch_up.notified() => {}
         }
+        catch_up(&state).await;
     }
 }
 
@@ -99,11 +115,26 @@ async fn catch_up(state: &AppState) {
         Ok(latest) => latest,
         Err(error) => return tracing::warn!(%error, "could not check event positions"),
     };
-    for (tenant, seq) in latest {
-        let Some(&(_, dispatched)) = positions.iter().find(|(t, _)| *t == tenant) else {
-            continue;
-        };
-        if seq > dispatched {
+    let behind = |positions: &[(String, i64)], tenant: &str, seq: i64| {
+        positions
+            .iter()
+            .find(|(t, _)| t == tenant)
+            .filter(|(_, dispatched)| seq > *dispatched)
+            .map(|(_, dispatched)| *dispatched)
+    };
+    let mut suspects: Vec<(String, i64)> = latest
+        .into_iter()
+        .filter(|(tenant, seq)| behind(&positions, tenant, *seq).is_some())
+        .collect();
+    if suspects.is_empty() {
+        return;
+    }
+    // Under load the database is almost always a moment ahead of the bus: only what is still
+    // missing after that moment was lost.
+    actix_web::rt::time::sleep(IN_FLIGHT).await;
+    let positions = state.hub.positions();
+    for (tenant, seq) in suspects.drain(..) {
+        if let Some(dispatched) = behind(&positions, &tenant, seq) {
             replay(state, tenant, dispatched).await;
         }
     }

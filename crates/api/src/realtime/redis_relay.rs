@@ -93,7 +93,9 @@ pub fn start(
     }))
 }
 
-/// Publishes batches in order over one auto-reconnecting connection.
+/// Publishes batches in order over one auto-reconnecting connection. Whatever queued up while
+/// the previous round trip was out goes in one pipeline: under load the sequencer numbers
+/// hundreds of small batches a second, and one round trip each would fall behind.
 async fn publish_loop(
     client: redis::Client,
     channel: String,
@@ -101,31 +103,42 @@ async fn publish_loop(
     mut rx: mpsc::UnboundedReceiver<Arc<Published>>,
 ) {
     let mut connection = None;
-    while let Some(batch) = rx.recv().await {
-        let payload = serde_json::to_string(&WireBatch {
-            origin: origin.clone(),
-            tenant_id: batch.tenant_id.clone(),
-            events: batch.events.iter().map(WireEvent::from_record).collect(),
-        })
-        .unwrap_or_default();
+    let mut queued = Vec::new();
+    while rx.recv_many(&mut queued, PIPELINE_BATCHES).await > 0 {
+        let mut pipeline = redis::pipe();
+        for batch in queued.drain(..) {
+            pipeline
+                .cmd("PUBLISH")
+                .arg(&channel)
+                .arg(wire_payload(&origin, &batch))
+                .ignore();
+        }
         if connection.is_none() {
             connection = redis::aio::ConnectionManager::new(client.clone())
                 .await
                 .ok();
         }
         let Some(conn) = connection.as_mut() else {
-            tracing::warn!("Redis unreachable: an event batch goes by the database instead");
+            tracing::warn!("Redis unreachable: event batches go by the database instead");
             continue;
         };
-        let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-            .arg(&channel)
-            .arg(payload)
-            .query_async(conn)
-            .await;
+        let published: redis::RedisResult<()> = pipeline.query_async(conn).await;
         if let Err(error) = published {
             tracing::warn!(%error, "publishing to Redis failed; other processes will catch up from the database");
         }
     }
+}
+
+/// Most batches sent in one pipeline.
+const PIPELINE_BATCHES: usize = 256;
+
+fn wire_payload(origin: &str, batch: &Published) -> String {
+    serde_json::to_string(&WireBatch {
+        origin: origin.to_string(),
+        tenant_id: batch.tenant_id.clone(),
+        events: batch.events.iter().map(WireEvent::from_record).collect(),
+    })
+    .unwrap_or_default()
 }
 
 /// Subscribes, re-subscribing with backoff whenever the connection drops.
@@ -161,6 +174,11 @@ async fn subscribe_loop(
 }
 
 fn deliver(bus: &Bus, me: &str, payload: &[u8]) {
+    // Every process hears its own batches too: recognise them by the leading `origin` field
+    // (serialized first) instead of parsing a kilobyte of JSON per event to throw it away.
+    if payload.starts_with(own_prefix(me).as_bytes()) {
+        return;
+    }
     match serde_json::from_slice::<WireBatch>(payload) {
         Ok(batch) if batch.origin != me => {
             let tenant_id = batch.tenant_id;
@@ -173,5 +191,47 @@ fn deliver(bus: &Bus, me: &str, payload: &[u8]) {
         }
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "ignoring a malformed event batch from Redis"),
+    }
+}
+
+/// How this process's own batches begin on the wire.
+fn own_prefix(me: &str) -> String {
+    format!("{{\"origin\":{}", serde_json::Value::from(me))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch() -> Published {
+        Published {
+            tenant_id: "t1".into(),
+            events: vec![EventRecord {
+                id: 7,
+                tenant_id: "t1".into(),
+                seq: Some(3),
+                kind: "typing".into(),
+                at: crate::clock::now(),
+                conversation_id: None,
+                visitor_id: Some("v1".into()),
+                data: r#"{"sender":"agent","name":"Ann \"A\""}"#.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_process_skips_its_own_batches_and_delivers_the_others() {
+        let payload = wire_payload("process \"one\"", &batch());
+        let bus = Bus::new(8);
+        let mut received = bus.subscribe();
+
+        deliver(&bus, "process \"one\"", payload.as_bytes());
+        assert!(received.try_recv().is_err(), "its own batch came back");
+
+        deliver(&bus, "process two", payload.as_bytes());
+        let delivered = received.try_recv().expect("another process's batch");
+        assert_eq!(delivered.tenant_id, "t1");
+        assert_eq!(delivered.events[0].seq, Some(3));
+        assert_eq!(delivered.events[0].data, batch().events[0].data);
     }
 }

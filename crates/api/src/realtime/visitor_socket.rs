@@ -13,6 +13,7 @@ use switchboard_types::widget::{ServerFrame, VisitorFrame};
 
 use super::hub::{Outgoing, Registration};
 use super::presence::PresenceGuard;
+use crate::domain::visitor_append::KnownThread;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -125,6 +126,7 @@ async fn pump(
     let mut heartbeat = actix_web::rt::time::interval(state.config.socket_heartbeat);
     let mut last_heard = Instant::now();
     let mut limits = Limits::new(state);
+    let mut known = KnownThread::default();
     let mut shutdown = state.shutdown.subscribe();
     loop {
         tokio::select! {
@@ -132,7 +134,7 @@ async fn pump(
                 last_heard = Instant::now();
                 match incoming {
                     Some(Ok(Message::Text(text))) => {
-                        if let Some(reason) = Box::pin(on_text(state, session, visitor, presence, &mut limits, &text)).await {
+                        if let Some(reason) = Box::pin(on_text(state, session, visitor, presence, &mut limits, &mut known, &text)).await {
                             return reason;
                         }
                     }
@@ -181,6 +183,7 @@ async fn on_text(
     visitor: &Visitor,
     presence: &mut PresenceGuard,
     limits: &mut Limits,
+    known: &mut KnownThread,
     text: &str,
 ) -> Option<Option<CloseReason>> {
     if limits.frames.check().is_err() {
@@ -209,7 +212,7 @@ async fn on_text(
             return None;
         }
     };
-    let reply = handle(state, visitor, presence, limits, frame).await;
+    let reply = handle(state, visitor, presence, limits, known, frame).await;
     for frame in reply {
         if !send(session, &frame).await {
             return Some(None);
@@ -224,6 +227,7 @@ async fn handle(
     visitor: &Visitor,
     presence: &mut PresenceGuard,
     limits: &mut Limits,
+    known: &mut KnownThread,
     frame: VisitorFrame,
 ) -> Vec<ServerFrame> {
     let ctx = &visitor.ctx;
@@ -244,6 +248,7 @@ async fn handle(
             match visitor_chat::post_message(
                 state,
                 ctx,
+                known,
                 client_id.clone(),
                 text,
                 attachment_id.map(|a| a.0),

@@ -1,7 +1,9 @@
-//! PostgreSQL's two statements for the most frequent write of all, a visitor's message in their
+//! PostgreSQL's statements for the most frequent write of all, a visitor's message in their
 //! open conversation (see `domain::visitor_append`): one reads everything the message and its
-//! event need, one writes message, conversation and event together, only if the conversation
-//! is still the version that was read. Both have fixed texts, so each connection plans them once.
+//! event need, with the row versions it was read at; one writes message, conversation and
+//! event together, only if those rows are still at those versions, and returns the
+//! conversation's new version, so the next message of an active chat needs no read at all.
+//! Both have fixed texts, so each connection plans them once.
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
@@ -17,8 +19,8 @@ use crate::db::schema::conversations;
 #[derive(Debug, Clone)]
 pub struct OpenThread {
     pub conversation: Conversation,
-    /// The row version (`xmin`) the conversation was read at: any change since gives a new one.
-    pub version: String,
+    /// The row versions (`xmin`) everything below was read at: any change gives a new one.
+    pub versions: Versions,
     pub visitor_display_id: String,
     pub visitor_name: Option<String>,
     pub visitor_phone: Option<String>,
@@ -27,13 +29,18 @@ pub struct OpenThread {
     pub duplicate_of: Option<String>,
 }
 
+/// Row versions of the conversation, its visitor and its assignee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    pub conversation: String,
+    pub visitor: String,
+    pub assignee: Option<String>,
+}
+
 type Row = (
     Conversation,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    (String, String, Option<String>),
+    (String, Option<String>, Option<String>, Option<String>),
     Option<String>,
 );
 
@@ -53,30 +60,38 @@ pub fn read(
     .get_result(pg)
     .optional()?;
     Ok(row.map(
-        |(conversation, version, display_id, name, phone, assignee, duplicate)| OpenThread {
-            conversation,
-            version,
-            visitor_display_id: display_id,
-            visitor_name: name,
-            visitor_phone: phone,
-            assignee_name: assignee,
-            duplicate_of: duplicate,
+        |(conversation, (conversation_v, visitor_v, assignee_v), names, duplicate)| {
+            let (display_id, name, phone, assignee) = names;
+            OpenThread {
+                conversation,
+                versions: Versions {
+                    conversation: conversation_v,
+                    visitor: visitor_v,
+                    assignee: assignee_v,
+                },
+                visitor_display_id: display_id,
+                visitor_name: name,
+                visitor_phone: phone,
+                assignee_name: assignee,
+                duplicate_of: duplicate,
+            }
         },
     ))
 }
 
 /// Stores `message`, the conversation's new activity from `after` and the staged `event`, in
-/// one statement, only if the conversation is still at `version`. Returns the staged event's
-/// id, or `None` when the conversation changed since it was read (nothing is written then).
+/// one statement, only if the conversation, its visitor and its assignee are still at
+/// `versions`. Returns the staged event's id and the conversation's new version, or `None`
+/// when something changed since it was read (nothing is written then).
 pub fn append_if_unchanged(
     pg: &mut PgConnection,
-    version: &str,
+    versions: &Versions,
     after: &Conversation,
     message: &Message,
     event: &NewEventRecord,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<(i64, String)>> {
     AppendIfUnchanged {
-        version,
+        versions,
         after,
         message,
         event,
@@ -104,7 +119,8 @@ impl QueryFragment<Pg> for ReadThread<'_> {
              c.needs_agent_since, c.agent_requested, c.booked, c.rating, c.pending_handoff_id, \
              c.message_count, c.shard, c.started_at, c.last_activity_at, c.resolved_at, \
              c.resolved_by, c.last_customer_message_at, \
-             c.xmin::text, v.display_id, v.name, v.whatsapp_phone, u.name, \
+             c.xmin::text, v.xmin::text, u.xmin::text, \
+             v.display_id, v.name, v.whatsapp_phone, u.name, \
              (SELECT m.id FROM messages m WHERE m.conversation_id = c.id \
               AND m.client_message_id = ",
         );
@@ -126,11 +142,8 @@ impl QueryFragment<Pg> for ReadThread<'_> {
 impl Query for ReadThread<'_> {
     type SqlType = (
         conversations::SqlType,
-        Text,
-        Text,
-        Nullable<Text>,
-        Nullable<Text>,
-        Nullable<Text>,
+        (Text, Text, Nullable<Text>),
+        (Text, Nullable<Text>, Nullable<Text>, Nullable<Text>),
         Nullable<Text>,
     );
 }
@@ -138,7 +151,7 @@ impl Query for ReadThread<'_> {
 impl RunQueryDsl<PgConnection> for ReadThread<'_> {}
 
 struct AppendIfUnchanged<'a> {
-    version: &'a str,
+    versions: &'a Versions,
     after: &'a Conversation,
     message: &'a Message,
     event: &'a NewEventRecord,
@@ -152,17 +165,28 @@ impl QueryId for AppendIfUnchanged<'_> {
 impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         let (c, m, e) = (self.after, self.message, self.event);
-        // The UPDATE matches nothing if the row has a new version, and a row another
+        // The UPDATE matches nothing if a row has a new version, and a row another
         // transaction is changing right now is checked again once that one ends. The message
         // and the event are written only from the updated row, so all three or none.
+        let v = self.versions;
         out.push_sql("WITH updated AS (");
         push_record_activity(c, &mut out)?;
         out.push_sql(" AND xmin = ");
-        out.push_bind_param::<Text, _>(self.version)?;
+        out.push_bind_param::<Text, _>(&v.conversation)?;
         out.push_sql(
-            "::xid RETURNING id), stored AS (INSERT INTO messages (id, tenant_id, \
-             conversation_id, sender, sender_user_id, kind, body, attachment_id, payload, \
-             client_message_id, created_at) SELECT ",
+            "::xid AND (SELECT vv.xmin FROM visitors vv WHERE vv.id = conversations.visitor_id \
+             AND vv.tenant_id = conversations.tenant_id) = ",
+        );
+        out.push_bind_param::<Text, _>(&v.visitor)?;
+        out.push_sql(
+            "::xid AND (conversations.assignee_id IS NULL OR (SELECT uu.xmin FROM users uu \
+             WHERE uu.id = conversations.assignee_id) = ",
+        );
+        out.push_bind_param::<Nullable<Text>, _>(&v.assignee)?;
+        out.push_sql(
+            "::xid) RETURNING id, xmin::text AS version), stored AS (INSERT INTO messages \
+             (id, tenant_id, conversation_id, sender, sender_user_id, kind, body, attachment_id, \
+             payload, client_message_id, created_at) SELECT ",
         );
         out.push_bind_param::<Text, _>(&m.id)?;
         out.push_sql(", ");
@@ -184,9 +208,8 @@ impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
         out.push_sql(", ");
         out.push_bind_param::<Timestamp, _>(&m.created_at)?;
         out.push_sql(
-            " FROM updated RETURNING conversation_id) \
-             INSERT INTO events (tenant_id, seq, kind, at, conversation_id, visitor_id, data) \
-             SELECT ",
+            " FROM updated RETURNING conversation_id), event AS (INSERT INTO events \
+             (tenant_id, seq, kind, at, conversation_id, visitor_id, data) SELECT ",
         );
         out.push_bind_param::<Text, _>(&e.tenant_id)?;
         out.push_sql(", NULL, ");
@@ -197,13 +220,15 @@ impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
         out.push_bind_param::<Nullable<Text>, _>(&e.visitor_id)?;
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(&e.data)?;
-        out.push_sql(" FROM stored RETURNING id");
+        out.push_sql(
+            " FROM stored RETURNING id) SELECT event.id, updated.version FROM event, updated",
+        );
         Ok(())
     }
 }
 
 impl Query for AppendIfUnchanged<'_> {
-    type SqlType = BigInt;
+    type SqlType = (BigInt, Text);
 }
 
 impl RunQueryDsl<PgConnection> for AppendIfUnchanged<'_> {}

@@ -57,12 +57,28 @@ fn next(thread: &OpenThread, client_id: &str) -> (Message, NewEventRecord, i64) 
     (message, event, c.message_count + 1)
 }
 
-fn append(pg: &mut PgConnection, thread: &OpenThread, client_id: &str) -> Option<i64> {
+/// Appends the next message; returns the staged event's id and the conversation's new version.
+fn append(pg: &mut PgConnection, thread: &OpenThread, client_id: &str) -> Option<(i64, String)> {
     let (message, event, count) = next(thread, client_id);
     let mut after = thread.conversation.clone();
     after.message_count = count;
     after.last_activity_at = message.created_at;
-    open_thread::append_if_unchanged(pg, &thread.version, &after, &message, &event).unwrap()
+    open_thread::append_if_unchanged(pg, &thread.versions, &after, &message, &event).unwrap()
+}
+
+/// `thread` as the writer knows it after a successful append: the next one needs no read.
+fn after_append(thread: &OpenThread, version: String) -> OpenThread {
+    let mut known = thread.clone();
+    known.conversation.message_count += 1;
+    known.versions.conversation = version;
+    known
+}
+
+fn run(pg: &mut PgConnection, sql: &str, id: &str) {
+    diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(id)
+        .execute(pg)
+        .unwrap();
 }
 
 #[derive(QueryableByName, Debug, PartialEq)]
@@ -130,6 +146,54 @@ async fn a_conversation_changed_since_it_was_read_is_not_written() {
     // The same client id again is found by the read, so it is never written twice.
     let thread = read(&mut pg, &owner, &visitor_id, "c-2");
     assert!(thread.duplicate_of.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_message_needs_no_read_until_the_visitor_or_the_agent_changes() {
+    let (app, owner, visitor_id) = visitor_with_conversation().await;
+    let mut pg = connect(&app);
+    app.post(
+        &format!(
+            "/api/v1/conversations/{}/join",
+            read(&mut pg, &owner, &visitor_id, "x").conversation.id
+        ),
+        &owner.access,
+        serde_json::json!({}),
+    )
+    .await
+    .expect(200);
+    let thread = read(&mut pg, &owner, &visitor_id, "c-2");
+    let id = thread.conversation.id.clone();
+
+    // Two messages in a row from what the first write returned.
+    let (_, version) = append(&mut pg, &thread, "c-2").expect("first");
+    let known = after_append(&thread, version);
+    let (_, version) = append(&mut pg, &known, "c-3").expect("second, without a read");
+    let known = after_append(&known, version);
+    assert_eq!(counts(&mut pg, &id).messages, 3);
+
+    // The visitor's pre-chat name changes: what the writer knows is out of date.
+    run(
+        &mut pg,
+        "UPDATE visitors SET name = 'Vera' WHERE id = $1",
+        &visitor_id,
+    );
+    assert_eq!(append(&mut pg, &known, "c-4"), None);
+    let known = read(&mut pg, &owner, &visitor_id, "c-4");
+    assert_eq!(known.visitor_name.as_deref(), Some("Vera"));
+
+    // So does the agent's name.
+    run(
+        &mut pg,
+        "UPDATE users SET name = 'Olga' WHERE id = $1",
+        &owner.user_id,
+    );
+    assert_eq!(append(&mut pg, &known, "c-4"), None);
+    let known = read(&mut pg, &owner, &visitor_id, "c-4");
+    assert_eq!(known.assignee_name.as_deref(), Some("Olga"));
+    assert!(append(&mut pg, &known, "c-4").is_some());
+    assert_eq!(counts(&mut pg, &id).messages, 4);
+    assert_eq!(counts(&mut pg, &id).message_count, 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,8 @@
 //! database with Redis, visitors spread over both, the dashboard on the second.
 //!
 //! The server runs pinned to CPU 0 and this client to CPU 1. `--pool N` sets each server's
-//! database connections (default 8; see `setup`).
+//! database connections (default 8; see `setup`); `--pg-socket /var/run/postgresql` connects the
+//! servers to PostgreSQL over its Unix socket instead of TCP.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -66,6 +67,20 @@ impl Drop for Setup {
     }
 }
 
+/// Where the servers reach PostgreSQL: over TCP (default), or with `--pg-socket DIR` over the
+/// Unix socket in DIR, as a server on the same machine as its database would.
+fn pg_server_url(database: &str) -> String {
+    let socket_dir: String = arg("--pg-socket", String::new());
+    if socket_dir.is_empty() {
+        format!("postgres://postgres@127.0.0.1:5432/{database}")
+    } else {
+        format!(
+            "postgres://postgres@{}/{database}",
+            socket_dir.replace('/', "%2F")
+        )
+    }
+}
+
 async fn setup(backend: &str) -> anyhow::Result<Setup> {
     let dir = tempfile::tempdir()?;
     let mut env: Vec<(&str, String)> = vec![
@@ -87,10 +102,7 @@ async fn setup(backend: &str) -> anyhow::Result<Setup> {
         let name = format!("sbbench_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(PG_ADMIN)?;
         diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn)?;
-        (
-            format!("postgres://postgres@127.0.0.1:5432/{name}"),
-            Some(name),
-        )
+        (pg_server_url(&name), Some(name))
     };
     if backend == "redis2" {
         env.push(("REDIS_URL", "redis://127.0.0.1:6379".into()));
