@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 
 use crate::background;
 use crate::config::Config;
@@ -132,10 +132,10 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
     let dashboard_dir = state.config.dashboard_dir.clone();
     let json_limit = state.config.json_body_limit;
     let openapi = web::Data::new(http::openapi_json());
-    let state = web::Data::new(state);
-    let server = HttpServer::new(move || {
+    let data = web::Data::new(state.clone());
+    let server = http::upgrades::serve(state, listener, shutdown_timeout, move || {
         let app = App::new()
-            .app_data(state.clone())
+            .app_data(data.clone())
             .app_data(openapi.clone())
             .app_data(web::PayloadConfig::new(json_limit))
             .configure(http::extractor_configs)
@@ -149,18 +149,7 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
             .route("/api/v1/openapi.json", web::get().to(http::serve_openapi));
         let (app, _) = http::routes(app);
         app.configure(http::spa::dashboard(&dashboard_dir))
-    })
-    // Small frames (events, acks) must leave at once: with Nagle's algorithm a frame waits for
-    // the peer's delayed ACK of the previous one, adding ~40 ms.
-    .on_connect(|connection, _| {
-        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
-            let _ = tcp.set_nodelay(true);
-        }
-    })
-    .listen(listener)?
-    .disable_signals()
-    .shutdown_timeout(shutdown_timeout)
-    .run();
+    })?;
     Ok(server)
 }
 
@@ -179,6 +168,13 @@ async fn stop_on_signal(handle: ServerHandle, state: AppState) {
     }
     // Sockets never finish on their own: tell them to close (clients reconnect elsewhere).
     let _ = state.shutdown.send(true);
+    // Visitor sockets run on their own tasks, which the HTTP server does not wait for: let
+    // them send their close frames before the workers end.
+    let _ = tokio::time::timeout(
+        state.config.shutdown_timeout,
+        state.hub.socket_tasks_finished(),
+    )
+    .await;
     handle.stop(true).await;
 }
 

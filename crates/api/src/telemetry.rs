@@ -66,9 +66,8 @@ pub async fn log_request(
                 user_agent: None,
             };
             let route = format!("{method} {route}");
-            actix_web::rt::spawn(async move {
-                api_keys::record_call(&state, member, meta, route, status).await
-            });
+            // Before the response leaves: whoever reads the audit log after a call sees it.
+            api_keys::record_call(&state, member, meta, route, status).await;
         }
     }
     Ok(response)

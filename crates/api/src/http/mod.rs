@@ -14,6 +14,7 @@ pub mod quick_replies;
 pub mod sockets;
 pub mod spa;
 pub mod team;
+pub mod upgrades;
 pub mod workspace;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};

@@ -1,14 +1,16 @@
 //! The WebSocket endpoints: the dashboard's event socket and the visitor (widget) socket, plus
 //! the widget's upload endpoint.
 
+use actix_http::ws;
 use actix_multipart::Multipart;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use switchboard_types::error::ErrorBody;
 use switchboard_types::messages::AttachmentView;
 
 use super::attachments::read_upload;
 use super::extract::{bearer_token, client_ip};
+use super::upgrades::{LeanUpgrade, LeanVisitor};
 use crate::domain::attachments::{self, Uploader};
 use crate::domain::auth::{self, AccessClaims};
 use crate::domain::visitor_chat;
@@ -85,7 +87,6 @@ pub struct WidgetQuery {
 pub async fn widget(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Payload,
     q: web::Query<WidgetQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -93,6 +94,14 @@ pub async fn widget(
         .and_then(|ip| ip.parse().ok())
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     let (tenant, ctx, token) = visitor_chat::identify(&state, &q.key, q.token.as_deref()).await?;
+    let mut handshake =
+        ws::handshake(req.head()).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    if !req.extensions().contains::<LeanUpgrade>() {
+        // Every upgrade request is routed before the app sees it (`http::upgrades`).
+        return Err(AppError::MalformedJson(
+            "Open this address as a WebSocket.".into(),
+        ));
+    }
     if !state
         .hub
         .admit(address, state.config.widget_max_connections_per_address)
@@ -101,32 +110,23 @@ pub async fn widget(
             retry_after_secs: 10,
         });
     }
-    let prepared = async {
-        let welcome = visitor_chat::welcome(&state, &tenant, &ctx, token).await?;
-        let (response, session, stream) =
-            actix_ws::handle(&req, body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
-        Ok::<_, AppError>((welcome, response, session, stream))
-    }
-    .await;
-    let (welcome, response, session, stream) = match prepared {
-        Ok(parts) => parts,
-        Err(error) => {
-            state.hub.release(address);
-            return Err(error);
-        }
-    };
     let visitor = visitor_socket::Visitor {
         rating_categories: serde_json::from_str(&tenant.rating_categories).unwrap_or_default(),
         ctx,
         address,
     };
-    actix_web::rt::spawn(visitor_socket::serve(
-        state.get_ref().clone(),
-        session,
-        stream,
-        visitor,
-        welcome,
-    ));
+    let welcome = match visitor_chat::welcome(&state, &tenant, &visitor.ctx, token).await {
+        Ok(welcome) => welcome,
+        Err(error) => {
+            visitor_socket::abandon(&state, &visitor);
+            return Err(error);
+        }
+    };
+    let mut response = HttpResponse::from(handshake.finish().map_into_boxed_body());
+    // The upgrade router takes the visitor from here and runs the socket.
+    response
+        .extensions_mut()
+        .insert(LeanVisitor { visitor, welcome });
     Ok(response)
 }
 

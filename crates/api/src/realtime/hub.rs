@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
@@ -156,6 +156,10 @@ fn remove_socket<K: Hash + Eq>(groups: &mut HashMap<K, Group>, key: &K, id: Sock
 #[derive(Default)]
 pub struct Hub {
     registry: Mutex<Registry>,
+    /// Sockets running on their own tasks (visitors), which the HTTP server does not count:
+    /// a graceful stop waits for them to close before it ends the workers.
+    socket_tasks: AtomicUsize,
+    socket_tasks_done: Notify,
 }
 
 /// Queue lengths: a dashboard can be this many events behind before it must resync.
@@ -166,6 +170,29 @@ pub const VISITOR_QUEUE: usize = 256;
 impl Hub {
     fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.registry.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A socket task started.
+    pub fn socket_task_started(&self) {
+        self.socket_tasks.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// A socket task finished (its close frame is sent).
+    pub fn socket_task_ended(&self) {
+        if self.socket_tasks.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.socket_tasks_done.notify_waiters();
+        }
+    }
+
+    /// Waits until no socket task runs.
+    pub async fn socket_tasks_finished(&self) {
+        loop {
+            let done = self.socket_tasks_done.notified();
+            if self.socket_tasks.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            done.await;
+        }
     }
 
     /// Registers a dashboard socket of `tenant_id`.

@@ -5,6 +5,7 @@ pub mod bus;
 pub mod dashboard_socket;
 pub mod dispatch;
 pub mod hub;
+pub mod lean_socket;
 pub mod presence;
 pub mod redis_relay;
 pub mod sequencer;

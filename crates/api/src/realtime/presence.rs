@@ -5,33 +5,26 @@ use crate::domain::visitor_chat::VisitorCtx;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The presence of one visitor socket; created on its first `page` frame.
+/// The presence of one visitor socket; created on its first `page` frame (until then there is
+/// none: a visitor is live once they report a page).
+#[derive(Default)]
 pub struct PresenceGuard {
-    state: AppState,
-    ctx: VisitorCtx,
     id: Option<String>,
 }
 
 impl PresenceGuard {
-    /// No presence yet: a visitor is live once they report a page.
-    pub fn new(state: &AppState, ctx: &VisitorCtx) -> Self {
-        PresenceGuard {
-            state: state.clone(),
-            ctx: ctx.clone(),
-            id: None,
-        }
-    }
-
     /// Reports the page the visitor is on.
     pub async fn page(
         &mut self,
+        state: &AppState,
+        ctx: &VisitorCtx,
         url: String,
         title: Option<String>,
         referrer: Option<String>,
     ) -> Result<(), AppError> {
         let id = presence::report_page(
-            &self.state,
-            &self.ctx,
+            state,
+            ctx,
             self.id.clone(),
             Page {
                 url,
@@ -45,9 +38,9 @@ impl PresenceGuard {
     }
 
     /// The socket closed.
-    pub async fn leave(&mut self) {
+    pub async fn leave(&mut self, state: &AppState, ctx: &VisitorCtx) {
         if let Some(id) = self.id.take() {
-            if let Err(error) = presence::depart(&self.state, &self.ctx, id).await {
+            if let Err(error) = presence::depart(state, ctx, id).await {
                 tracing::warn!(%error, "could not record a visitor leaving");
             }
         }

@@ -5,13 +5,17 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
-use actix_ws::{CloseCode, CloseReason, Message, MessageStream, ProtocolError, Session};
+use actix_web::rt::time::Interval;
+use tokio::sync::watch;
+
+use actix_http::ws::{CloseCode, CloseReason};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, Typing};
 use switchboard_types::messages::Sender;
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 
 use super::hub::{Outgoing, Registration};
+use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
 use crate::domain::visitor_append::KnownThread;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
@@ -33,49 +37,186 @@ pub struct Visitor {
     pub rating_categories: Vec<String>,
 }
 
-/// Runs the socket until it closes.
-pub async fn serve(
-    state: AppState,
-    mut session: Session,
-    stream: MessageStream,
-    visitor: Visitor,
-    welcome: ServerFrame,
-) {
-    let mut stream = stream.max_frame_size(MAX_FRAME_BYTES);
-    let mut registration = state
-        .hub
-        .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
-    let mut presence = PresenceGuard::new(&state, &visitor.ctx);
-    // Boxed (here and below): one-off steps keep their state on the heap only while they run,
-    // so the long-lived socket task of an idle visitor stays small.
-    let started = Box::pin(start(&state, &mut session, &visitor, welcome)).await;
-    let reason = if started {
-        pump(
-            &state,
-            &mut session,
-            &mut stream,
-            &mut registration,
-            &visitor,
-            &mut presence,
-        )
-        .await
-    } else {
-        None
-    };
-    state.hub.unregister(&registration);
-    state.hub.release(visitor.address);
-    Box::pin(presence.leave()).await;
-    let _ = session.close(reason).await;
+/// Runs the socket on its own task until it closes. Everything the socket keeps between frames
+/// is in one allocation ([`Live`]) and the loop that waits for the next thing to do holds
+/// little else: thousands of visitor sockets sit idle, and this is their memory.
+pub fn spawn(state: AppState, socket: LeanSocket, visitor: Visitor, welcome: &ServerFrame) {
+    let welcome = serde_json::to_string(welcome).unwrap_or_default();
+    state.hub.socket_task_started();
+    actix_web::rt::spawn(Box::new(Live::new(state, socket, visitor)).run(welcome));
 }
 
-/// Notes the tenant's event position and sends `welcome`; false when the socket cannot start.
-async fn start(
-    state: &AppState,
-    session: &mut Session,
-    visitor: &Visitor,
-    welcome: ServerFrame,
-) -> bool {
-    note_position(state, &visitor.ctx.tenant_id).await.is_ok() && send(session, &welcome).await
+/// Gives back the visitor's place under the per-address limit (the socket ended, or never
+/// started).
+pub fn abandon(state: &AppState, visitor: &Visitor) {
+    state.hub.release(visitor.address);
+}
+
+/// A visitor socket's state between frames.
+struct Live {
+    state: AppState,
+    socket: LeanSocket,
+    registration: Registration,
+    visitor: Visitor,
+    presence: PresenceGuard,
+    limits: Limits,
+    known: KnownThread,
+    last_heard: Instant,
+    heartbeat: Interval,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// What woke a socket up.
+enum Wake {
+    Frame(Result<Incoming, ReadError>),
+    Outgoing(Option<Outgoing>),
+    Heartbeat,
+    Shutdown,
+}
+
+impl Live {
+    fn new(state: AppState, socket: LeanSocket, visitor: Visitor) -> Live {
+        let registration = state
+            .hub
+            .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
+        Live {
+            limits: Limits::new(&state),
+            heartbeat: actix_web::rt::time::interval(state.config.socket_heartbeat),
+            shutdown: state.shutdown.subscribe(),
+            state,
+            socket,
+            registration,
+            visitor,
+            presence: PresenceGuard::default(),
+            known: KnownThread::default(),
+            last_heard: Instant::now(),
+        }
+    }
+
+    async fn run(mut self: Box<Self>, welcome: String) {
+        // Boxed (here and below): one-off steps keep their state on the heap only while they
+        // run, so the long-lived future of an idle visitor stays small.
+        let started = Box::pin(self.start(welcome)).await;
+        let reason = if started { self.pump().await } else { None };
+        let Live {
+            state,
+            socket,
+            registration,
+            visitor,
+            mut presence,
+            ..
+        } = *self;
+        state.hub.unregister(&registration);
+        abandon(&state, &visitor);
+        Box::pin(presence.leave(&state, &visitor.ctx)).await;
+        Box::pin(socket.close(reason)).await;
+        state.hub.socket_task_ended();
+    }
+
+    /// Notes the tenant's event position and sends `welcome`; false when the socket cannot
+    /// start.
+    async fn start(&mut self, welcome: String) -> bool {
+        note_position(&self.state, &self.visitor.ctx.tenant_id)
+            .await
+            .is_ok()
+            && self.socket.text(welcome).await.is_ok()
+    }
+
+    /// Waits for frames, events and timers until the socket should close, and says why.
+    async fn pump(&mut self) -> Option<CloseReason> {
+        loop {
+            let wake = {
+                let Live {
+                    socket,
+                    registration,
+                    heartbeat,
+                    shutdown,
+                    ..
+                } = self;
+                tokio::select! {
+                    frame = socket.recv() => Wake::Frame(frame),
+                    outgoing = registration.queue.next() => Wake::Outgoing(outgoing),
+                    _ = heartbeat.tick() => Wake::Heartbeat,
+                    _ = shutdown.changed() => Wake::Shutdown,
+                }
+            };
+            if let Some(reason) = Box::pin(self.on_wake(wake)).await {
+                return reason;
+            }
+        }
+    }
+
+    /// Acts on one wake-up; `Some` closes the socket (with the reason inside, if any).
+    async fn on_wake(&mut self, wake: Wake) -> Option<Option<CloseReason>> {
+        let close = |code, description: &str| {
+            Some(Some(CloseReason {
+                code,
+                description: Some(description.into()),
+            }))
+        };
+        match wake {
+            Wake::Frame(frame) => {
+                self.last_heard = Instant::now();
+                self.on_frame(frame).await
+            }
+            Wake::Outgoing(None) => close(CloseCode::Again, "reconnect and sync"),
+            Wake::Outgoing(Some(Outgoing::Visitor { kind, data })) => {
+                for frame in visitor_frames(&kind, &data, &self.visitor.rating_categories) {
+                    if !send(&mut self.socket, &frame).await {
+                        return Some(None);
+                    }
+                }
+                None
+            }
+            Wake::Outgoing(Some(_)) => None,
+            Wake::Heartbeat => {
+                if self.last_heard.elapsed() > self.state.config.socket_silence_limit {
+                    return close(CloseCode::Away, "no heartbeat");
+                }
+                self.socket.ping().await.err().map(|_| None)
+            }
+            Wake::Shutdown => close(CloseCode::Restart, "server restarting"),
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        frame: Result<Incoming, ReadError>,
+    ) -> Option<Option<CloseReason>> {
+        match frame {
+            Ok(Incoming::Text(text)) => {
+                on_text(
+                    &self.state,
+                    &mut self.socket,
+                    &self.visitor,
+                    &mut self.presence,
+                    &mut self.limits,
+                    &mut self.known,
+                    &text,
+                )
+                .await
+            }
+            Ok(Incoming::Ping(bytes)) => self.socket.pong(bytes).await.err().map(|_| None),
+            Ok(Incoming::Binary) => {
+                let refused = error_frame("invalid_frame", "Send JSON text frames.", None);
+                (!send(&mut self.socket, &refused).await).then_some(None)
+            }
+            Ok(Incoming::Pong) => None,
+            Ok(Incoming::Close) | Err(ReadError::Gone) => Some(None),
+            Err(ReadError::TooLarge) => {
+                let refused = error_frame("frame_too_large", "Frames may be at most 16 KiB.", None);
+                send(&mut self.socket, &refused).await;
+                Some(Some(CloseReason {
+                    code: CloseCode::Size,
+                    description: Some("frame too large".into()),
+                }))
+            }
+            Err(ReadError::Protocol) => Some(Some(CloseReason {
+                code: CloseCode::Protocol,
+                description: None,
+            })),
+        }
+    }
 }
 
 async fn note_position(state: &AppState, tenant_id: &str) -> Result<(), AppError> {
@@ -115,71 +256,11 @@ impl Limits {
     }
 }
 
-async fn pump(
-    state: &AppState,
-    session: &mut Session,
-    stream: &mut MessageStream,
-    registration: &mut Registration,
-    visitor: &Visitor,
-    presence: &mut PresenceGuard,
-) -> Option<CloseReason> {
-    let mut heartbeat = actix_web::rt::time::interval(state.config.socket_heartbeat);
-    let mut last_heard = Instant::now();
-    let mut limits = Limits::new(state);
-    let mut known = KnownThread::default();
-    let mut shutdown = state.shutdown.subscribe();
-    loop {
-        tokio::select! {
-            incoming = stream.recv() => {
-                last_heard = Instant::now();
-                match incoming {
-                    Some(Ok(Message::Text(text))) => {
-                        if let Some(reason) = Box::pin(on_text(state, session, visitor, presence, &mut limits, &mut known, &text)).await {
-                            return reason;
-                        }
-                    }
-                    Some(Ok(Message::Ping(bytes))) => { let _ = session.pong(&bytes).await; }
-                    Some(Ok(Message::Binary(_))) => {
-                        send(session, &error_frame("invalid_frame", "Send JSON text frames.", None)).await;
-                    }
-                    Some(Ok(Message::Close(_))) | None => return None,
-                    Some(Err(ProtocolError::Overflow)) => {
-                        send(session, &error_frame("frame_too_large", "Frames may be at most 16 KiB.", None)).await;
-                        return Some(CloseReason { code: CloseCode::Size, description: Some("frame too large".into()) });
-                    }
-                    Some(Err(_)) => return Some(CloseReason { code: CloseCode::Protocol, description: None }),
-                    Some(Ok(_)) => {}
-                }
-            }
-            outgoing = registration.queue.next() => {
-                let Some(outgoing) = outgoing else {
-                    return Some(CloseReason { code: CloseCode::Again, description: Some("reconnect and sync".into()) });
-                };
-                let Outgoing::Visitor { kind, data } = outgoing else { continue };
-                for frame in visitor_frames(&kind, &data, &visitor.rating_categories) {
-                    if !send(session, &frame).await {
-                        return None;
-                    }
-                }
-            }
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > state.config.socket_silence_limit {
-                    return Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
-                }
-                if session.ping(b"").await.is_err() {
-                    return None;
-                }
-            }
-            _ = shutdown.changed() => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
-        }
-    }
-}
-
 /// Handles one text frame. Bad frames get an error frame and the socket lives on; abuse (a
 /// flood past the limits) gets an error frame and a close.
 async fn on_text(
     state: &AppState,
-    session: &mut Session,
+    socket: &mut LeanSocket,
     visitor: &Visitor,
     presence: &mut PresenceGuard,
     limits: &mut Limits,
@@ -188,7 +269,7 @@ async fn on_text(
 ) -> Option<Option<CloseReason>> {
     if limits.frames.check().is_err() {
         send(
-            session,
+            socket,
             &error_frame("rate_limited", "Too many frames; slow down.", None),
         )
         .await;
@@ -201,7 +282,7 @@ async fn on_text(
         Ok(frame) => frame,
         Err(error) => {
             send(
-                session,
+                socket,
                 &error_frame(
                     "invalid_frame",
                     &format!("This frame is not understood: {error}"),
@@ -214,7 +295,7 @@ async fn on_text(
     };
     let reply = handle(state, visitor, presence, limits, known, frame).await;
     for frame in reply {
-        if !send(session, &frame).await {
+        if !send(socket, &frame).await {
             return Some(None);
         }
     }
@@ -267,7 +348,10 @@ async fn handle(
             url,
             title,
             referrer,
-        } => presence.page(url, title, referrer).await.map(|_| vec![]),
+        } => presence
+            .page(state, ctx, url, title, referrer)
+            .await
+            .map(|_| vec![]),
         VisitorFrame::Typing => {
             if limits
                 .last_typing
@@ -380,9 +464,9 @@ pub fn visitor_frames(kind: &str, data: &str, categories: &[String]) -> Vec<Serv
 }
 
 /// Sends a frame; false when the socket is gone.
-async fn send(session: &mut Session, frame: &ServerFrame) -> bool {
+async fn send(socket: &mut LeanSocket, frame: &ServerFrame) -> bool {
     match serde_json::to_string(frame) {
-        Ok(text) => session.text(text).await.is_ok(),
+        Ok(text) => socket.text(text).await.is_ok(),
         Err(_) => true,
     }
 }

@@ -138,3 +138,40 @@ async fn sigterm_drains_in_flight_requests() {
 }
 
 use std::process::Command;
+
+/// On SIGTERM every socket is told the server is restarting (1012), the visitor's too, though
+/// it runs on a task of its own that the HTTP server does not wait for: the visitor's socket
+/// first records that the visitor left (a database write), then says goodbye, then the server
+/// exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_hear_the_restart_before_the_server_exits() {
+    let mut app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = app.signup("Acme", &email("owner")).await;
+    let key = app.widget_key(&owner).await;
+    let (mut visitor, _) = app.visitor_says(&key, "still here?").await;
+    visitor
+        .send(json!({ "type": "page", "url": "https://acme.test/pricing" }))
+        .await;
+    // Frames are handled in order: the pong means the page is recorded.
+    visitor.send(json!({ "type": "ping" })).await;
+    visitor.recv_type("pong").await;
+    let live = app.get("/api/v1/visitors/live", &owner.access).await;
+    assert_eq!(live.expect(200).body.as_array().map(Vec::len), Some(1));
+
+    Command::new("kill")
+        .args(["-TERM", &app.pid().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(
+        crate::sockets::closed_with(&mut visitor.ws).await,
+        Some(1012)
+    );
+    let exit = tokio::task::spawn_blocking(move || app.terminate(Duration::from_secs(15)))
+        .await
+        .unwrap();
+    assert_eq!(
+        exit,
+        Some(0),
+        "the server did not exit cleanly after SIGTERM"
+    );
+}

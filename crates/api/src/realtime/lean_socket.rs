@@ -1,0 +1,181 @@
+//! A server-side WebSocket on a bare TCP stream that holds no buffer while it is idle.
+//!
+//! Visitor sockets are mostly idle (a widget open in a tab), and there are many of them. An
+//! actix-http connection keeps an 8 KiB read and an 8 KiB write buffer for its whole life, and
+//! actix-ws adds channels on top: about 19 KiB per idle visitor. Here a socket waits for the
+//! stream to become readable with nothing allocated, reads what arrived into a buffer that is
+//! freed as soon as its frames are decoded, and encodes each outgoing frame into a buffer freed
+//! once written. Framing is actix-http's WebSocket codec (the one actix-ws uses).
+
+use std::io;
+use std::time::Duration;
+
+use actix_codec::{Decoder, Encoder};
+use actix_http::ws::{CloseCode, CloseReason, Codec, Frame, Message, ProtocolError};
+use actix_web::rt::net::TcpStream;
+use bytes::{Bytes, BytesMut};
+use bytestring::ByteString;
+use tokio::io::AsyncWriteExt;
+
+/// Bytes read from the stream at a time.
+const READ_CHUNK: usize = 4096;
+/// A peer that does not take a frame within this long is gone (its socket is closed).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the peer sent.
+#[derive(Debug)]
+pub enum Incoming {
+    Text(String),
+    Binary,
+    Ping(Bytes),
+    Pong,
+    Close,
+}
+
+/// Why reading stopped.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A frame larger than the limit was announced.
+    TooLarge,
+    /// Not the WebSocket protocol, or text that is not UTF-8.
+    Protocol,
+    /// The connection failed or was closed without a close frame.
+    Gone,
+}
+
+/// One upgraded connection.
+pub struct LeanSocket {
+    io: TcpStream,
+    /// Bytes received and not yet decoded; no allocation while empty.
+    unread: BytesMut,
+    codec: Codec,
+    max_frame: usize,
+}
+
+impl LeanSocket {
+    /// Takes over an upgraded stream; `leftover` is what arrived after the handshake.
+    pub fn new(io: TcpStream, leftover: &[u8], max_frame: usize) -> LeanSocket {
+        LeanSocket {
+            io,
+            unread: BytesMut::from(leftover),
+            codec: Codec::new().max_size(max_frame),
+            max_frame,
+        }
+    }
+
+    /// The next frame from the peer. Cancel-safe: the only wait is for readability, and bytes
+    /// read stay buffered, so it can sit in a `select!` beside other work.
+    pub async fn recv(&mut self) -> Result<Incoming, ReadError> {
+        loop {
+            if let Some(frame) = self.decode()? {
+                return Ok(frame);
+            }
+            self.io.readable().await.map_err(|_| ReadError::Gone)?;
+            self.read_available()?;
+        }
+    }
+
+    fn decode(&mut self) -> Result<Option<Incoming>, ReadError> {
+        if self.unread.is_empty() {
+            // Give the allocation back between bursts: this is what keeps idle sockets small.
+            self.unread = BytesMut::new();
+            return Ok(None);
+        }
+        if announced_length(&self.unread).is_some_and(|len| len > self.max_frame as u64) {
+            return Err(ReadError::TooLarge);
+        }
+        let frame = match self.codec.decode(&mut self.unread) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Ok(None),
+            Err(ProtocolError::Overflow) => return Err(ReadError::TooLarge),
+            Err(_) => return Err(ReadError::Protocol),
+        };
+        Ok(Some(match frame {
+            Frame::Text(bytes) => {
+                Incoming::Text(String::from_utf8(bytes.to_vec()).map_err(|_| ReadError::Protocol)?)
+            }
+            Frame::Binary(_) | Frame::Continuation(_) => Incoming::Binary,
+            Frame::Ping(bytes) => Incoming::Ping(bytes),
+            Frame::Pong(_) => Incoming::Pong,
+            Frame::Close(_) => Incoming::Close,
+        }))
+    }
+
+    fn read_available(&mut self) -> Result<(), ReadError> {
+        self.unread.reserve(READ_CHUNK);
+        match self.io.try_read_buf(&mut self.unread) {
+            Ok(0) => Err(ReadError::Gone),
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(_) => Err(ReadError::Gone),
+        }
+    }
+
+    /// Sends a text frame.
+    pub async fn text(&mut self, text: String) -> io::Result<()> {
+        self.send(Message::Text(ByteString::from(text))).await
+    }
+
+    /// Sends a ping.
+    pub async fn ping(&mut self) -> io::Result<()> {
+        self.send(Message::Ping(Bytes::new())).await
+    }
+
+    /// Answers a ping.
+    pub async fn pong(&mut self, payload: Bytes) -> io::Result<()> {
+        self.send(Message::Pong(payload)).await
+    }
+
+    /// Sends a close frame and shuts the stream down.
+    pub async fn close(mut self, reason: Option<CloseReason>) {
+        let reason = reason.or(Some(CloseReason {
+            code: CloseCode::Normal,
+            description: None,
+        }));
+        if self.send(Message::Close(reason)).await.is_ok() {
+            let _ = tokio::time::timeout(WRITE_TIMEOUT, self.io.shutdown()).await;
+        }
+    }
+
+    async fn send(&mut self, message: Message) -> io::Result<()> {
+        let mut frame = BytesMut::new();
+        self.codec
+            .encode(message, &mut frame)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        match tokio::time::timeout(WRITE_TIMEOUT, self.io.write_all(&frame)).await {
+            Ok(written) => written,
+            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "peer not reading")),
+        }
+    }
+}
+
+/// The payload length a frame's header announces, once enough of the header has arrived: an
+/// oversized frame is refused before its payload is buffered (the codec itself only says so
+/// after the whole frame has arrived).
+fn announced_length(buf: &[u8]) -> Option<u64> {
+    let short = u64::from(*buf.get(1)? & 0x7f);
+    match short {
+        126 => Some(u64::from(u16::from_be_bytes([*buf.get(2)?, *buf.get(3)?]))),
+        127 => {
+            let bytes: [u8; 8] = buf.get(2..10)?.try_into().ok()?;
+            Some(u64::from_be_bytes(bytes))
+        }
+        n => Some(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_announced_length_is_read_from_each_header_form() {
+        assert_eq!(announced_length(&[0x81]), None);
+        assert_eq!(announced_length(&[0x81, 0x85]), Some(5));
+        assert_eq!(announced_length(&[0x81, 0xfe, 0x40]), None);
+        assert_eq!(announced_length(&[0x81, 0xfe, 0x40, 0x01]), Some(16_385));
+        let mut long = vec![0x82, 0xff];
+        long.extend_from_slice(&(1u64 << 40).to_be_bytes());
+        assert_eq!(announced_length(&long), Some(1 << 40));
+    }
+}
