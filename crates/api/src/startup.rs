@@ -166,8 +166,11 @@ async fn stop_on_signal(handle: ServerHandle, state: AppState) {
         _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight requests"),
         _ = int.recv() => tracing::info!("SIGINT: finishing in-flight requests"),
     }
-    // Sockets never finish on their own: tell them to close (clients reconnect elsewhere).
-    let _ = state.shutdown.send(true);
+    // No new connections from here on (clients told to reconnect go to another process).
+    handle.pause().await;
+    // Sockets never finish on their own: tell them to close. `send_replace` keeps the value
+    // even when no socket is listening yet, so one that opens meanwhile closes at once.
+    state.shutdown.send_replace(true);
     // Visitor sockets run on their own tasks, which the HTTP server does not wait for: let
     // them send their close frames before the workers end.
     let _ = tokio::time::timeout(

@@ -102,26 +102,19 @@ pub async fn widget(
             "Open this address as a WebSocket.".into(),
         ));
     }
-    if !state
+    // Counted against the address until the visitor is dropped (the socket closes).
+    let admission = state
         .hub
         .admit(address, state.config.widget_max_connections_per_address)
-    {
-        return Err(AppError::RateLimited {
+        .ok_or(AppError::RateLimited {
             retry_after_secs: 10,
-        });
-    }
+        })?;
     let visitor = visitor_socket::Visitor {
         rating_categories: serde_json::from_str(&tenant.rating_categories).unwrap_or_default(),
         ctx,
-        address,
+        admission,
     };
-    let welcome = match visitor_chat::welcome(&state, &tenant, &visitor.ctx, token).await {
-        Ok(welcome) => welcome,
-        Err(error) => {
-            visitor_socket::abandon(&state, &visitor);
-            return Err(error);
-        }
-    };
+    let welcome = visitor_chat::welcome(&state, &tenant, &visitor.ctx, token).await?;
     let mut response = HttpResponse::from(handshake.finish().map_into_boxed_body());
     // The upgrade router takes the visitor from here and runs the socket.
     response

@@ -190,7 +190,11 @@ where
     P::Error: std::fmt::Display,
     B: MessageBody + 'static,
 {
-    let parts = framed.into_parts();
+    let mut parts = framed.into_parts();
+    // A response to a request pipelined before the upgrade may not have been flushed yet.
+    if !parts.write_buf.is_empty() {
+        parts.io.write_all(&parts.write_buf).await?;
+    }
     if req.path() != WIDGET_SOCKET_PATH {
         let peer = req.peer_addr();
         let io = ReplayIo::new(&req, &parts.read_buf, parts.io);
@@ -217,9 +221,9 @@ where
             let socket = LeanSocket::new(io, &leftover, MAX_FRAME_BYTES);
             // The socket runs on its own task: this connection's task (and what actix-http
             // keeps in it) ends here.
-            match switched {
-                Ok(()) => visitor_socket::spawn(state, socket, visitor, &welcome),
-                Err(_) => visitor_socket::abandon(&state, &visitor),
+            // Without the 101 the visitor is dropped here, which gives back their place.
+            if switched.is_ok() {
+                visitor_socket::spawn(state, socket, visitor, &welcome);
             }
             Ok(())
         }

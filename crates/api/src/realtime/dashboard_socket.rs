@@ -45,6 +45,7 @@ pub async fn serve(
     dashboard: Dashboard,
 ) {
     let tenant = dashboard.member.tenant_id.clone();
+    // Unregistered when dropped, at the end of this function (or if its task panics).
     let mut registration = state.hub.register_dashboard(&tenant);
     let reason = match start(&state, &mut session, &dashboard).await {
         Ok(position) => {
@@ -67,7 +68,7 @@ pub async fn serve(
             })
         }
     };
-    state.hub.unregister(&registration);
+    drop(registration);
     let _ = session.close(reason).await;
 }
 
@@ -209,7 +210,8 @@ async fn pump(
                 }
             }
             _ = &mut expiry => return Some(close_with(close::TOKEN_EXPIRED, "token_expired")),
-            _ = shutdown.changed() => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
+            // `wait_for` also sees a stop that began before this socket subscribed.
+            _ = shutdown.wait_for(|stop| *stop) => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
         }
     }
 }

@@ -56,6 +56,9 @@ async fn check_positions(state: AppState) {
 pub fn dispatch(hub: &Hub, batch: &Published) {
     for event in &batch.events {
         let Some(seq) = event.seq else { continue };
+        if !hub.accept(&batch.tenant_id, seq) {
+            continue;
+        }
         hub.to_dashboards(&batch.tenant_id, seq, &envelope(event, seq));
         if let Some(visitor) = event.visitor_id.as_deref() {
             let sockets = hub.visitor_sockets(&batch.tenant_id, visitor);

@@ -2,7 +2,7 @@
 //! visitor. Plain maps behind one mutex, no I/O: delivering is a non-blocking offer to each
 //! socket's bounded queue, and a socket whose queue is full is told to resync and close.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -96,11 +96,74 @@ enum Owner {
     Visitor(String, String),
 }
 
-/// What a socket task receives when it registers.
+/// What a socket task receives when it registers; dropping it unregisters the socket (also
+/// when its task panics).
 pub struct Registration {
     pub id: SocketId,
     pub queue: Arc<SocketQueue>,
     owner: Owner,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.hub.unregister(self.id, &self.owner);
+    }
+}
+
+/// A connection counted against its address's limit until dropped.
+pub struct Admission {
+    address: IpAddr,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.hub.release(self.address);
+    }
+}
+
+/// A socket running on a task of its own, counted until dropped (see [`Hub::socket_task`]).
+pub struct SocketTask {
+    hub: Arc<Hub>,
+}
+
+impl Drop for SocketTask {
+    fn drop(&mut self) {
+        if self.hub.socket_tasks.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.hub.socket_tasks_done.notify_waiters();
+        }
+    }
+}
+
+/// Where a tenant's events stand in this process: every event up to `contiguous` was
+/// dispatched, and so were those in `ahead` (events of other processes arrive out of order,
+/// and one can be lost on the way). Knowing the first hole lets the position check replay
+/// exactly what is missing, and lets replays and late arrivals be recognised as already sent.
+#[derive(Default)]
+struct Position {
+    contiguous: i64,
+    ahead: BTreeSet<i64>,
+}
+
+/// Events dispatched past a hole that are remembered; past that the hole is given up on
+/// (its events stay in the database for any socket that resumes).
+const MAX_AHEAD: usize = 65_536;
+
+impl Position {
+    /// Records `seq`; false when it was dispatched already.
+    fn accept(&mut self, seq: i64) -> bool {
+        if seq <= self.contiguous || !self.ahead.insert(seq) {
+            return false;
+        }
+        if self.ahead.len() > MAX_AHEAD {
+            self.contiguous = self.ahead.first().copied().unwrap_or(seq) - 1;
+        }
+        while self.ahead.remove(&(self.contiguous + 1)) {
+            self.contiguous += 1;
+        }
+        true
+    }
 }
 
 type Group = HashMap<SocketId, Arc<SocketQueue>>;
@@ -112,13 +175,13 @@ struct Registry {
     visitors: HashMap<(String, String), Group>,
     /// Sockets per tenant, to forget a tenant's position when its last socket closes.
     sockets_per_tenant: HashMap<String, usize>,
-    /// Highest sequence number dispatched per tenant (to notice what the bus missed).
-    dispatched: HashMap<String, i64>,
+    /// Where each tenant's events stand here (to notice what the bus missed).
+    positions: HashMap<String, Position>,
     connections_per_address: HashMap<IpAddr, usize>,
 }
 
 impl Registry {
-    fn add(&mut self, owner: Owner, capacity: usize) -> Registration {
+    fn add(&mut self, owner: Owner, capacity: usize) -> (SocketId, Arc<SocketQueue>, Owner) {
         self.next_id += 1;
         let id = self.next_id;
         let queue = Arc::new(SocketQueue::new(capacity));
@@ -138,7 +201,7 @@ impl Registry {
             }
         };
         *self.sockets_per_tenant.entry(tenant.clone()).or_default() += 1;
-        Registration { id, queue, owner }
+        (id, queue, owner)
     }
 }
 
@@ -172,16 +235,10 @@ impl Hub {
         self.registry.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A socket task started.
-    pub fn socket_task_started(&self) {
+    /// Counts a socket that runs on a task of its own until the returned guard is dropped.
+    pub fn socket_task(self: &Arc<Self>) -> SocketTask {
         self.socket_tasks.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// A socket task finished (its close frame is sent).
-    pub fn socket_task_ended(&self) {
-        if self.socket_tasks.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.socket_tasks_done.notify_waiters();
-        }
+        SocketTask { hub: self.clone() }
     }
 
     /// Waits until no socket task runs.
@@ -196,22 +253,30 @@ impl Hub {
     }
 
     /// Registers a dashboard socket of `tenant_id`.
-    pub fn register_dashboard(&self, tenant_id: &str) -> Registration {
-        self.registry()
-            .add(Owner::Dashboard(tenant_id.to_string()), DASHBOARD_QUEUE)
+    pub fn register_dashboard(self: &Arc<Self>, tenant_id: &str) -> Registration {
+        self.register(Owner::Dashboard(tenant_id.to_string()), DASHBOARD_QUEUE)
     }
 
     /// Registers a visitor socket.
-    pub fn register_visitor(&self, tenant_id: &str, visitor_id: &str) -> Registration {
+    pub fn register_visitor(self: &Arc<Self>, tenant_id: &str, visitor_id: &str) -> Registration {
         let owner = Owner::Visitor(tenant_id.to_string(), visitor_id.to_string());
-        self.registry().add(owner, VISITOR_QUEUE)
+        self.register(owner, VISITOR_QUEUE)
+    }
+
+    fn register(self: &Arc<Self>, owner: Owner, capacity: usize) -> Registration {
+        let (id, queue, owner) = self.registry().add(owner, capacity);
+        Registration {
+            id,
+            queue,
+            owner,
+            hub: self.clone(),
+        }
     }
 
     /// Removes a socket (on close), in time independent of how many sockets are connected.
-    pub fn unregister(&self, registration: &Registration) {
+    fn unregister(&self, id: SocketId, owner: &Owner) {
         let mut registry = self.registry();
-        let id = registration.id;
-        let tenant = match &registration.owner {
+        let tenant = match owner {
             Owner::Dashboard(tenant) => {
                 remove_socket(&mut registry.dashboards, tenant, id);
                 tenant
@@ -226,24 +291,27 @@ impl Hub {
             *count -= 1;
             if *count == 0 {
                 registry.sockets_per_tenant.remove(tenant);
-                registry.dispatched.remove(tenant);
+                registry.positions.remove(tenant);
             }
         }
     }
 
-    /// Counts a connection from `address`; refuses past `limit`.
-    pub fn admit(&self, address: IpAddr, limit: usize) -> bool {
+    /// Counts a connection from `address`, until the returned guard is dropped; refuses past
+    /// `limit`.
+    pub fn admit(self: &Arc<Self>, address: IpAddr, limit: usize) -> Option<Admission> {
         let mut registry = self.registry();
         let count = registry.connections_per_address.entry(address).or_default();
         if *count >= limit {
-            return false;
+            return None;
         }
         *count += 1;
-        true
+        Some(Admission {
+            address,
+            hub: self.clone(),
+        })
     }
 
-    /// Forgets a connection counted by [`Hub::admit`].
-    pub fn release(&self, address: IpAddr) {
+    fn release(&self, address: IpAddr) {
         let mut registry = self.registry();
         if let Some(count) = registry.connections_per_address.get_mut(&address) {
             *count -= 1;
@@ -253,12 +321,18 @@ impl Hub {
         }
     }
 
+    /// Whether the tenant's event `seq` is new here, recording it: replays and events that
+    /// arrive twice are sent to no socket again. Tenants without sockets here take everything.
+    pub fn accept(&self, tenant_id: &str, seq: i64) -> bool {
+        match self.registry().positions.get_mut(tenant_id) {
+            Some(position) => position.accept(seq),
+            None => true,
+        }
+    }
+
     /// Sends a numbered event to the tenant's dashboards.
     pub fn to_dashboards(&self, tenant_id: &str, seq: i64, frame: &Frame) {
-        let mut registry = self.registry();
-        if let Some(last) = registry.dispatched.get_mut(tenant_id) {
-            *last = (*last).max(seq);
-        }
+        let registry = self.registry();
         if let Some(sockets) = registry.dashboards.get(tenant_id) {
             for socket in sockets.values() {
                 socket.offer(Outgoing::Event {
@@ -291,24 +365,27 @@ impl Hub {
         }
     }
 
-    /// Tenants with sockets here, with the highest sequence number dispatched to them.
+    /// Tenants with sockets here, with the sequence number up to which every event was
+    /// dispatched.
     pub fn positions(&self) -> Vec<(String, i64)> {
         self.registry()
-            .dispatched
+            .positions
             .iter()
-            .map(|(t, s)| (t.clone(), *s))
+            .map(|(t, p)| (t.clone(), p.contiguous))
             .collect()
     }
 
-    /// Records that the tenant's sockets here are at least at `seq`; a socket calls it when it
-    /// connects, which starts the safety-net polling for the tenant from that point.
+    /// Starts following the tenant from `seq` (the database's latest) when its first socket
+    /// here connects; the socket itself reads anything earlier it needs. A tenant followed
+    /// already keeps its position: raising it would pass over events still on their way.
     pub fn note_position(&self, tenant_id: &str, seq: i64) {
-        let mut registry = self.registry();
-        let last = registry
-            .dispatched
+        self.registry()
+            .positions
             .entry(tenant_id.to_string())
-            .or_insert(0);
-        *last = (*last).max(seq);
+            .or_insert_with(|| Position {
+                contiguous: seq,
+                ahead: BTreeSet::new(),
+            });
     }
 
     /// Sockets connected now: (dashboards, visitors).
@@ -348,7 +425,7 @@ impl Hub {
         );
         assert!(
             registry
-                .dispatched
+                .positions
                 .keys()
                 .all(|t| registry.sockets_per_tenant.contains_key(t)),
             "a position is kept for a tenant without sockets"
@@ -368,7 +445,7 @@ mod tests {
 
     #[test]
     fn delivers_to_the_tenants_dashboards_only() {
-        let hub = Hub::default();
+        let hub = Arc::new(Hub::default());
         let a = hub.register_dashboard("a");
         let b = hub.register_dashboard("b");
         hub.note_position("a", 0);
@@ -382,8 +459,8 @@ mod tests {
             "b received a's event"
         );
         hub.check_invariants();
-        hub.unregister(&a);
-        hub.unregister(&b);
+        drop(a);
+        drop(b);
         assert_eq!(hub.counts(), (0, 0));
         assert!(
             hub.positions().is_empty(),
@@ -394,11 +471,11 @@ mod tests {
 
     #[test]
     fn a_visitor_with_two_tabs_keeps_the_other_when_one_closes() {
-        let hub = Hub::default();
+        let hub = Arc::new(Hub::default());
         let first = hub.register_visitor("t", "v");
         let second = hub.register_visitor("t", "v");
         hub.note_position("t", 3);
-        hub.unregister(&first);
+        drop(first);
         assert_eq!(hub.visitor_sockets("t", "v"), 1);
         assert_eq!(hub.positions(), vec![("t".to_string(), 3)]);
         hub.to_visitor("t", "v", &Frame::from("typing"), &Frame::from("{}"));
@@ -406,14 +483,14 @@ mod tests {
             second.queue.next().now_or_never(),
             Some(Some(Outgoing::Visitor { .. }))
         ));
-        hub.unregister(&second);
+        drop(second);
         assert_eq!(hub.counts(), (0, 0));
         hub.check_invariants();
     }
 
     #[test]
     fn a_full_queue_signals_overflow_instead_of_growing() {
-        let hub = Hub::default();
+        let hub = Arc::new(Hub::default());
         let socket = hub.register_visitor("t", "v");
         for _ in 0..VISITOR_QUEUE + 5 {
             hub.to_visitor(
@@ -447,15 +524,57 @@ mod tests {
 
     #[test]
     fn connection_limits_per_address() {
-        let hub = Hub::default();
+        let hub = Arc::new(Hub::default());
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        assert!(hub.admit(ip, 2));
-        assert!(hub.admit(ip, 2));
-        assert!(!hub.admit(ip, 2));
-        hub.release(ip);
-        assert!(hub.admit(ip, 2));
-        hub.release(ip);
-        hub.release(ip);
+        let first = hub.admit(ip, 2).expect("first");
+        let second = hub.admit(ip, 2).expect("second");
+        assert!(hub.admit(ip, 2).is_none());
+        drop(first);
+        let third = hub.admit(ip, 2).expect("a place was given back");
+        drop((second, third));
         hub.check_invariants();
+        assert!(hub.registry().connections_per_address.is_empty());
+    }
+
+    #[test]
+    fn events_are_dispatched_once_and_the_first_hole_is_the_position() {
+        let hub = Arc::new(Hub::default());
+        let _socket = hub.register_dashboard("t");
+        hub.note_position("t", 10);
+        assert!(
+            !hub.accept("t", 10),
+            "already in the database when the socket came"
+        );
+        assert!(hub.accept("t", 11));
+        // 12 is lost on the way; later events still go out, once.
+        assert!(hub.accept("t", 13));
+        assert!(hub.accept("t", 14));
+        assert!(!hub.accept("t", 13));
+        assert_eq!(hub.positions(), vec![("t".to_string(), 11)]);
+        // The replay from the position fills the hole and skips what went out already.
+        let replayed: Vec<bool> = (12..=14).map(|seq| hub.accept("t", seq)).collect();
+        assert_eq!(replayed, [true, false, false]);
+        assert_eq!(hub.positions(), vec![("t".to_string(), 14)]);
+        // A second socket of the tenant does not move the position.
+        let _other = hub.register_dashboard("t");
+        hub.note_position("t", 20);
+        assert_eq!(hub.positions(), vec![("t".to_string(), 14)]);
+    }
+
+    #[tokio::test]
+    async fn a_graceful_stop_waits_for_socket_tasks() {
+        let hub = Arc::new(Hub::default());
+        let task = hub.socket_task();
+        let waiting = tokio::spawn({
+            let hub = hub.clone();
+            async move { hub.socket_tasks_finished().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        drop(task);
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("the wait ended")
+            .expect("task");
     }
 }

@@ -21,6 +21,8 @@ use tokio::io::AsyncWriteExt;
 const READ_CHUNK: usize = 4096;
 /// A peer that does not take a frame within this long is gone (its socket is closed).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// After the close frame, how long what the peer still sends is read and dropped.
+const LINGER: Duration = Duration::from_secs(1);
 
 /// What the peer sent.
 #[derive(Debug)]
@@ -37,8 +39,10 @@ pub enum Incoming {
 pub enum ReadError {
     /// A frame larger than the limit was announced.
     TooLarge,
-    /// Not the WebSocket protocol, or text that is not UTF-8.
+    /// Not the WebSocket protocol.
     Protocol,
+    /// A text frame that is not UTF-8.
+    NotUtf8,
     /// The connection failed or was closed without a close frame.
     Gone,
 }
@@ -50,6 +54,8 @@ pub struct LeanSocket {
     unread: BytesMut,
     codec: Codec,
     max_frame: usize,
+    /// A write failed part-way: the stream may end inside a frame, so nothing more is sent.
+    broken: bool,
 }
 
 impl LeanSocket {
@@ -60,6 +66,7 @@ impl LeanSocket {
             unread: BytesMut::from(leftover),
             codec: Codec::new().max_size(max_frame),
             max_frame,
+            broken: false,
         }
     }
 
@@ -126,14 +133,32 @@ impl LeanSocket {
         self.send(Message::Pong(payload)).await
     }
 
-    /// Sends a close frame and shuts the stream down.
+    /// Sends a close frame and shuts the stream down, then reads and drops what the peer still
+    /// sends (for up to a second): closing with unread bytes would reset the connection, and
+    /// the peer could lose the close frame and the error sent before it.
     pub async fn close(mut self, reason: Option<CloseReason>) {
         let reason = reason.or(Some(CloseReason {
             code: CloseCode::Normal,
             description: None,
         }));
-        if self.send(Message::Close(reason)).await.is_ok() {
-            let _ = tokio::time::timeout(WRITE_TIMEOUT, self.io.shutdown()).await;
+        if self.broken || self.send(Message::Close(reason)).await.is_err() {
+            return;
+        }
+        let _ = tokio::time::timeout(LINGER, async {
+            let _ = self.io.shutdown().await;
+            while self.io.readable().await.is_ok() && self.discard_available() {}
+        })
+        .await;
+    }
+
+    /// Reads and drops what arrived; false once the peer has closed its side.
+    fn discard_available(&mut self) -> bool {
+        self.unread.clear();
+        self.unread.reserve(READ_CHUNK);
+        match self.io.try_read_buf(&mut self.unread) {
+            Ok(0) => false,
+            Ok(_) => true,
+            Err(e) => e.kind() == io::ErrorKind::WouldBlock,
         }
     }
 

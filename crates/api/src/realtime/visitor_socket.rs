@@ -1,7 +1,6 @@
 //! One visitor's socket (the chat widget): frames from the visitor are validated, rate-limited
 //! and applied; events about the visitor's conversation come back as widget frames.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
@@ -14,7 +13,7 @@ use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, Typi
 use switchboard_types::messages::Sender;
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 
-use super::hub::{Outgoing, Registration};
+use super::hub::{Admission, Outgoing, Registration, SocketTask};
 use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
 use crate::domain::visitor_append::KnownThread;
@@ -33,7 +32,8 @@ const TYPING_EVERY: Duration = Duration::from_secs(2);
 /// A connected visitor.
 pub struct Visitor {
     pub ctx: VisitorCtx,
-    pub address: IpAddr,
+    /// The visitor's place under the per-address limit, given back when this is dropped.
+    pub admission: Admission,
     pub rating_categories: Vec<String>,
 }
 
@@ -42,21 +42,17 @@ pub struct Visitor {
 /// little else: thousands of visitor sockets sit idle, and this is their memory.
 pub fn spawn(state: AppState, socket: LeanSocket, visitor: Visitor, welcome: &ServerFrame) {
     let welcome = serde_json::to_string(welcome).unwrap_or_default();
-    state.hub.socket_task_started();
     actix_web::rt::spawn(Box::new(Live::new(state, socket, visitor)).run(welcome));
 }
 
-/// Gives back the visitor's place under the per-address limit (the socket ended, or never
-/// started).
-pub fn abandon(state: &AppState, visitor: &Visitor) {
-    state.hub.release(visitor.address);
-}
-
-/// A visitor socket's state between frames.
+/// A visitor socket's state between frames. Dropping it (at the end, or if its task panics)
+/// unregisters the socket and gives back the visitor's place.
 struct Live {
     state: AppState,
     socket: LeanSocket,
     registration: Registration,
+    /// Counted until the socket has said goodbye (a graceful stop waits for it).
+    _task: SocketTask,
     visitor: Visitor,
     presence: PresenceGuard,
     limits: Limits,
@@ -80,6 +76,7 @@ impl Live {
             .hub
             .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
         Live {
+            _task: state.hub.socket_task(),
             limits: Limits::new(&state),
             heartbeat: actix_web::rt::time::interval(state.config.socket_heartbeat),
             shutdown: state.shutdown.subscribe(),
@@ -104,13 +101,15 @@ impl Live {
             registration,
             visitor,
             mut presence,
+            _task,
             ..
         } = *self;
-        state.hub.unregister(&registration);
-        abandon(&state, &visitor);
-        Box::pin(presence.leave(&state, &visitor.ctx)).await;
+        // The socket is going: it takes no more events and frees its place for the address.
+        let Visitor { ctx, admission, .. } = visitor;
+        drop((registration, admission));
+        // Goodbye first: on a stop, recording thousands of departures must not hold up 1012.
         Box::pin(socket.close(reason)).await;
-        state.hub.socket_task_ended();
+        Box::pin(presence.leave(&state, &ctx)).await;
     }
 
     /// Notes the tenant's event position and sends `welcome`; false when the socket cannot
@@ -137,7 +136,8 @@ impl Live {
                     frame = socket.recv() => Wake::Frame(frame),
                     outgoing = registration.queue.next() => Wake::Outgoing(outgoing),
                     _ = heartbeat.tick() => Wake::Heartbeat,
-                    _ = shutdown.changed() => Wake::Shutdown,
+                    // `wait_for` also sees a stop that began before this socket subscribed.
+                    _ = shutdown.wait_for(|stop| *stop) => Wake::Shutdown,
                 }
             };
             if let Some(reason) = Box::pin(self.on_wake(wake)).await {
@@ -214,6 +214,10 @@ impl Live {
             Err(ReadError::Protocol) => Some(Some(CloseReason {
                 code: CloseCode::Protocol,
                 description: None,
+            })),
+            Err(ReadError::NotUtf8) => Some(Some(CloseReason {
+                code: CloseCode::Invalid,
+                description: Some("text frames must be UTF-8".into()),
             })),
         }
     }
