@@ -291,6 +291,12 @@ diesel::table! {
         at -> Timestamp,
         conversation_id -> Nullable<Text>,
         visitor_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    event_data (event_id) {
+        event_id -> BigInt,
         data -> Text,
     }
 }
@@ -321,6 +327,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(messages -> attachments (attachment_id));
 diesel::joinable!(visitor_presence -> visitors (visitor_id));
+diesel::joinable!(event_data -> events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -342,6 +349,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_counts,
     stats_buckets,
     events,
+    event_data,
     server_processes,
     visitor_presence
 );

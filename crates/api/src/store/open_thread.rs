@@ -11,6 +11,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use super::conversations::{push_record_activity, Conversation};
+use super::events::postgres::{push_event_data, push_event_row};
 use super::events::NewEventRecord;
 use super::messages::Message;
 use crate::db::schema::conversations;
@@ -207,22 +208,11 @@ impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
         out.push_bind_param::<Nullable<Text>, _>(&m.client_message_id)?;
         out.push_sql(", ");
         out.push_bind_param::<Timestamp, _>(&m.created_at)?;
-        out.push_sql(
-            " FROM updated RETURNING conversation_id), event AS (INSERT INTO events \
-             (tenant_id, seq, kind, at, conversation_id, visitor_id, data) SELECT ",
-        );
-        out.push_bind_param::<Text, _>(&e.tenant_id)?;
-        out.push_sql(", NULL, ");
-        out.push_bind_param::<Text, _>(&e.kind)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&e.at)?;
-        out.push_sql(", stored.conversation_id, ");
-        out.push_bind_param::<Nullable<Text>, _>(&e.visitor_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&e.data)?;
-        out.push_sql(
-            " FROM stored RETURNING id) SELECT event.id, updated.version FROM event, updated",
-        );
+        out.push_sql(" FROM updated RETURNING conversation_id), event AS (");
+        push_event_row(e, "SELECT ", " FROM stored", &mut out)?;
+        out.push_sql("), payload AS (");
+        push_event_data(&e.data, "event", &mut out)?;
+        out.push_sql(") SELECT event.id, updated.version FROM event, updated");
         Ok(())
     }
 }

@@ -95,8 +95,9 @@ fn counts(pg: &mut PgConnection, conversation_id: &str) -> Counts {
     diesel::sql_query(
         "SELECT (SELECT count(*) FROM messages WHERE conversation_id = $1) AS messages, \
          (SELECT message_count FROM conversations WHERE id = $1) AS message_count, \
-         (SELECT count(*) FROM events WHERE conversation_id = $1 AND kind = 'message.created' \
-          AND data = '{}') AS staged",
+         (SELECT count(*) FROM events e JOIN event_data d ON d.event_id = e.id \
+          WHERE e.conversation_id = $1 AND e.kind = 'message.created' AND d.data = '{}') \
+          AS staged",
     )
     .bind::<diesel::sql_types::Text, _>(conversation_id)
     .get_result(pg)

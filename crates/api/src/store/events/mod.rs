@@ -1,12 +1,17 @@
 //! The event outbox: staged with the change that caused it, numbered later by the sequencer.
+//! An event is a row in `events` and its data (the JSON payload) a row in `event_data`: on
+//! PostgreSQL numbering rewrites the event's row, and the data kept beside it doubled the
+//! bytes written per event (see the `event_data` migration).
+
+pub(crate) mod postgres;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conn;
-use crate::db::schema::{events, tenants};
+use crate::db::schema::{event_data, events, tenants};
 
-/// An event row.
+/// An event with its data (read from `events` joined with `event_data`).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRecord {
@@ -17,14 +22,12 @@ pub struct EventRecord {
     pub at: NaiveDateTime,
     pub conversation_id: Option<String>,
     pub visitor_id: Option<String>,
+    #[diesel(select_expression = event_data::data)]
     pub data: String,
 }
 
 /// An event to stage.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = events)]
-// NULL for `None`, not the column default: one statement text, planned once per connection.
-#[diesel(treat_none_as_default_value = false)]
+#[derive(Debug, Clone)]
 pub struct NewEventRecord {
     pub tenant_id: String,
     /// Set when numbered at once (SQLite); `None` leaves it to the sequencer.
@@ -34,6 +37,20 @@ pub struct NewEventRecord {
     pub conversation_id: Option<String>,
     pub visitor_id: Option<String>,
     pub data: String,
+}
+
+/// The `events` row of a [`NewEventRecord`].
+#[derive(Insertable)]
+#[diesel(table_name = events)]
+// NULL for `None`, not the column default: one statement text, planned once per connection.
+#[diesel(treat_none_as_default_value = false)]
+struct EventRow<'a> {
+    tenant_id: &'a str,
+    seq: Option<i64>,
+    kind: &'a str,
+    at: NaiveDateTime,
+    conversation_id: Option<&'a str>,
+    visitor_id: Option<&'a str>,
 }
 
 impl NewEventRecord {
@@ -50,19 +67,45 @@ impl NewEventRecord {
             data: self.data,
         }
     }
+
+    fn row(&self) -> EventRow<'_> {
+        EventRow {
+            tenant_id: &self.tenant_id,
+            seq: self.seq,
+            kind: &self.kind,
+            at: self.at,
+            conversation_id: self.conversation_id.as_deref(),
+            visitor_id: self.visitor_id.as_deref(),
+        }
+    }
+}
+
+/// Stores the event (its row, then its data) and returns its id.
+fn insert(conn: &mut Conn, record: &NewEventRecord) -> QueryResult<i64> {
+    if let Conn::Postgresql(pg) = conn {
+        return postgres::Stage(record).get_result(pg);
+    }
+    let id = diesel::insert_into(events::table)
+        .values(record.row())
+        .returning(events::id)
+        .get_result(conn)?;
+    diesel::insert_into(event_data::table)
+        .values((
+            event_data::event_id.eq(id),
+            event_data::data.eq(&record.data),
+        ))
+        .execute(conn)?;
+    Ok(id)
 }
 
 /// Stages events (seq NULL) inside the caller's transaction; returns them with their ids.
 pub fn stage(conn: &mut Conn, records: Vec<NewEventRecord>) -> QueryResult<Vec<EventRecord>> {
-    // One row per statement: a multi-row INSERT's text varies with the row count, so it
+    // One event per statement: a multi-row INSERT's text varies with the row count, so it
     // would be planned anew each time, and most transactions stage a single event.
     records
         .into_iter()
         .map(|record| {
-            let id = diesel::insert_into(events::table)
-                .values(&record)
-                .returning(events::id)
-                .get_result(conn)?;
+            let id = insert(conn, &record)?;
             Ok(record.staged_as(id))
         })
         .collect()
@@ -86,19 +129,8 @@ pub fn append_numbered(
     let mut numbered = Vec::with_capacity(records.len());
     for (i, record) in records.iter_mut().enumerate() {
         record.seq = Some(last - count + 1 + i as i64);
-        diesel::insert_into(events::table)
-            .values(&*record)
-            .execute(conn)?;
-        numbered.push(EventRecord {
-            id: 0,
-            tenant_id: record.tenant_id.clone(),
-            seq: record.seq,
-            kind: record.kind.clone(),
-            at: record.at,
-            conversation_id: record.conversation_id.clone(),
-            visitor_id: record.visitor_id.clone(),
-            data: record.data.clone(),
-        });
+        let id = insert(conn, record)?;
+        numbered.push(record.clone().staged_as(id));
     }
     Ok(numbered)
 }
@@ -115,7 +147,7 @@ pub fn sequence_pending(
     let Conn::Postgresql(pg) = conn else {
         return sequence_pending_one_by_one(conn, tenant_id, limit);
     };
-    in_sequence(numbering::Pending(tenant_id, limit).load(pg)?)
+    in_sequence(postgres::Pending(tenant_id, limit).load(pg)?)
 }
 
 /// Numbers the staged events `ids` (as returned by [`stage`], in commit order) that are still
@@ -128,7 +160,7 @@ pub fn sequence_staged(
     ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64)>> {
     let mut numbered: Vec<(i64, i64)> = match conn {
-        Conn::Postgresql(pg) => numbering::Staged(tenant_id, ids).load(pg)?,
+        Conn::Postgresql(pg) => postgres::Staged(tenant_id, ids).load(pg)?,
         _ => sequence_pending_one_by_one(conn, tenant_id, ids.len() as i64)?
             .into_iter()
             .filter_map(|e| Some((e.id, e.seq?)))
@@ -143,70 +175,6 @@ fn in_sequence(mut events: Vec<EventRecord>) -> QueryResult<Vec<EventRecord>> {
     Ok(events)
 }
 
-/// Calls of the numbering functions, with fixed texts so PostgreSQL plans them once per
-/// connection (diesel never caches `sql_query`).
-mod numbering {
-    use diesel::pg::{Pg, PgConnection};
-    use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-    use diesel::sql_types::{Array, BigInt, Text};
-    use diesel::{QueryResult, RunQueryDsl};
-
-    use crate::db::schema::events;
-
-    const COLUMNS: &str = "SELECT id, tenant_id, seq, kind, at, conversation_id, visitor_id, data";
-
-    /// `number_staged_events(tenant, ids)`: the ids and numbers of the events it numbered.
-    pub struct Staged<'a>(pub &'a str, pub &'a [i64]);
-
-    impl QueryId for Staged<'_> {
-        type QueryId = Staged<'static>;
-        const HAS_STATIC_QUERY_ID: bool = true;
-    }
-
-    impl QueryFragment<Pg> for Staged<'_> {
-        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-            out.push_sql("SELECT numbered_id, numbered_seq FROM number_staged_events(");
-            out.push_bind_param::<Text, _>(self.0)?;
-            out.push_sql(", ");
-            out.push_bind_param::<Array<BigInt>, _>(self.1)?;
-            out.push_sql(")");
-            Ok(())
-        }
-    }
-
-    impl Query for Staged<'_> {
-        type SqlType = (BigInt, BigInt);
-    }
-
-    impl RunQueryDsl<PgConnection> for Staged<'_> {}
-
-    /// `number_pending_events(tenant, max_events)`.
-    pub struct Pending<'a>(pub &'a str, pub i64);
-
-    impl QueryId for Pending<'_> {
-        type QueryId = Pending<'static>;
-        const HAS_STATIC_QUERY_ID: bool = true;
-    }
-
-    impl QueryFragment<Pg> for Pending<'_> {
-        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-            out.push_sql(COLUMNS);
-            out.push_sql(" FROM number_pending_events(");
-            out.push_bind_param::<Text, _>(self.0)?;
-            out.push_sql(", ");
-            out.push_bind_param::<BigInt, _>(&self.1)?;
-            out.push_sql(")");
-            Ok(())
-        }
-    }
-
-    impl Query for Pending<'_> {
-        type SqlType = events::SqlType;
-    }
-
-    impl RunQueryDsl<PgConnection> for Pending<'_> {}
-}
-
 /// [`sequence_pending`] with portable statements, one per event (SQLite, which normally
 /// numbers events as it writes them and has nothing staged).
 fn sequence_pending_one_by_one(
@@ -218,6 +186,7 @@ fn sequence_pending_one_by_one(
         .set(tenants::event_seq.eq(tenants::event_seq))
         .execute(conn)?;
     let mut pending: Vec<EventRecord> = events::table
+        .inner_join(event_data::table)
         .filter(events::tenant_id.eq(tenant_id).and(events::seq.is_null()))
         .order(events::id.asc())
         .limit(limit)
@@ -252,6 +221,7 @@ pub fn after(
     limit: i64,
 ) -> QueryResult<Vec<EventRecord>> {
     events::table
+        .inner_join(event_data::table)
         .filter(events::tenant_id.eq(tenant_id).and(events::seq.gt(since)))
         .order(events::seq.asc())
         .limit(limit)
@@ -300,8 +270,13 @@ pub fn tenants_with_pending(
         .load(conn)
 }
 
-/// Deletes numbered events older than `before` (resuming from before then gets `resync`).
+/// Deletes numbered events older than `before`, with their data (resuming from before then
+/// gets `resync`). Run it in a transaction.
 pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    let old = events::table
+        .filter(events::at.lt(before).and(events::seq.is_not_null()))
+        .select(events::id);
+    diesel::delete(event_data::table.filter(event_data::event_id.eq_any(old))).execute(conn)?;
     diesel::delete(events::table.filter(events::at.lt(before).and(events::seq.is_not_null())))
         .execute(conn)
 }
