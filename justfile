@@ -50,7 +50,8 @@ fmt:
 
 # Benchmarks (never run as tests): the conversations API at 100k conversations / 1M messages,
 # 15,000 idle visitor sockets, and visitor -> dashboard latency at 2,000 msg/s on SQLite,
-# PostgreSQL, and two processes + Redis. Figures go in the README.
+# PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket).
+# Figures go in the README.
 bench:
     bash scripts/services.sh
     cargo build --release -p switchboard-api -p switchboard-bench
@@ -58,4 +59,6 @@ bench:
     ./target/release/bench-realtime idle --sockets 15000
     ./target/release/bench-realtime throughput --backend sqlite
     ./target/release/bench-realtime throughput --backend postgres
+    ./target/release/bench-realtime throughput --backend postgres --pg-socket /var/run/postgresql
     ./target/release/bench-realtime throughput --backend redis2
+    ./target/release/bench-realtime throughput --backend redis2 --pg-socket /var/run/postgresql

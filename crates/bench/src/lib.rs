@@ -116,10 +116,12 @@ pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// Pins the current process to `cpu` (the load client runs on the other core).
+/// Pins the current process, every thread of it, to `cpu` (the load client runs on the other
+/// core). `-a`: without it only the main thread moved, and the runtime's worker threads, started
+/// before, went on running beside the server.
 pub fn pin_self(cpu: usize) {
     let _ = Command::new("taskset")
-        .arg("-pc")
+        .arg("-apc")
         .arg(cpu.to_string())
         .arg(std::process::id().to_string())
         .stdout(Stdio::null())

@@ -311,6 +311,10 @@ async fn throughput(
     // The same latencies per 5 s of the schedule, to see whether the tail is steady or comes in
     // bursts (a checkpoint, a vacuum, a table outgrowing the cache).
     let mut windows: Vec<hdrhistogram::Histogram<u64>> = Vec::new();
+    // With several processes: latencies of messages sent to the dashboard's own process, and
+    // to another one (through Redis).
+    let servers = setup.servers.len();
+    let mut by_origin = [histogram(), histogram()];
     let mut received = 0u64;
     let deadline = start + Duration::from_secs(seconds) + Duration::from_secs(15);
     while received < total {
@@ -340,6 +344,13 @@ async fn throughput(
         let now = start.elapsed().as_micros();
         if micros >= warmup.as_micros() {
             latency.record(now.saturating_sub(micros) as u64)?;
+            let visitor: usize = rest
+                .split_once("|visitor ")
+                .and_then(|(_, r)| r.split_once(' '))
+                .and_then(|(v, _)| v.parse().ok())
+                .unwrap_or(0);
+            let remote = usize::from(visitor % servers != servers - 1);
+            by_origin[remote].record(now.saturating_sub(micros) as u64)?;
         }
         let window = (micros / 5_000_000) as usize;
         while windows.len() <= window {
@@ -368,6 +379,13 @@ async fn throughput(
         "scheduled send -> message.created on the dashboard",
         &latency,
     );
+    if servers > 1 {
+        row("... visitor on the dashboard's process", &by_origin[0]);
+        row(
+            "... visitor on the other process (via Redis)",
+            &by_origin[1],
+        );
+    }
     println!(
         "sent {total}, acknowledged {}, stored {stored}, received by the dashboard {received}; \
          acknowledged but not stored (lost): {missing}; not on the dashboard 15 s after the end: {}",
