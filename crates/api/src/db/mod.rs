@@ -51,11 +51,11 @@ pub struct Db {
     sqlite_writer: Option<GroupCommit>,
 }
 
-/// Sets the per-connection pragmas SQLite needs on every pooled connection.
+/// Sets what every pooled connection needs: SQLite's pragmas, PostgreSQL's session settings.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SessionSettings;
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(conn) = conn {
             // busy_timeout first: the pool opens several connections at once. WAL mode itself
@@ -109,13 +109,13 @@ impl Db {
             // noticed when used and discarded on return instead.
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
-            .connection_customizer(Box::new(SqlitePragmas))
+            .connection_customizer(Box::new(SessionSettings))
             .build(ConnectionManager::<DbConnection>::new(url))?;
         let sqlite_writer = match backend {
             Backend::Sqlite => {
                 let mut writer =
                     sqlite_planner::with_stable_plans(|| DbConnection::establish(url))?;
-                SqlitePragmas.on_acquire(&mut writer)?;
+                SessionSettings.on_acquire(&mut writer)?;
                 Some(GroupCommit::start(writer, format!("{url}-wal").into())?)
             }
             Backend::Postgres => None,
