@@ -50,12 +50,7 @@ pub fn event_record(
     conversation_id: Option<&str>,
     visitor_id: Option<&str>,
 ) -> NewEventRecord {
-    let data = match serde_json::to_value(payload) {
-        Ok(serde_json::Value::Object(mut map)) => {
-            map.remove("data").unwrap_or_default().to_string()
-        }
-        _ => "null".into(),
-    };
+    let data = data_json(payload);
     NewEventRecord {
         tenant_id: tenant_id.to_string(),
         seq: None,
@@ -65,6 +60,22 @@ pub fn event_record(
         visitor_id: visitor_id.map(str::to_string),
         data,
     }
+}
+
+/// The payload's `data` as JSON text. Serialized once, as the whole `{"type":..,"data":..}`
+/// object, and cut out of it: building a `serde_json::Value` tree first to take `data` out of it
+/// cost as much again (this runs in the SQLite writer for every message).
+fn data_json(payload: &EventPayload) -> String {
+    let Ok(mut whole) = serde_json::to_string(payload) else {
+        return "null".into();
+    };
+    let prefix = format!("{{\"type\":\"{}\",\"data\":", payload.type_name());
+    if !whole.starts_with(&prefix) || !whole.ends_with('}') {
+        return "null".into();
+    }
+    whole.truncate(whole.len() - 1);
+    whole.drain(..prefix.len());
+    whole
 }
 
 impl AppState {
@@ -105,5 +116,27 @@ impl AppState {
             self.sequencer.staged(tenant_id, staged);
         }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use switchboard_types::events::{EventPayload, Typing};
+    use switchboard_types::messages::Sender;
+
+    use super::data_json;
+
+    #[test]
+    fn data_is_the_payloads_data_object() {
+        let payload = EventPayload::Typing(Typing {
+            conversation_id: String::from("c \"1\"").into(),
+            sender: Sender::Agent,
+            user_id: Some(String::from("u}").into()),
+            name: Some("Ann {\"x\"}".into()),
+        });
+        let whole = serde_json::to_value(&payload).expect("serializes");
+        let data: serde_json::Value = serde_json::from_str(&data_json(&payload)).expect("JSON");
+        assert_eq!(data, whole["data"]);
+        assert!(data.is_object());
     }
 }

@@ -21,7 +21,7 @@ use switchboard_api::domain::{auth, secrets, validate};
 use switchboard_api::store::conversations::Conversation;
 use switchboard_api::store::messages::Message;
 use switchboard_api::store::visitors::Visitor;
-use switchboard_bench::{arg, header, histogram, pin_self, row, Server};
+use switchboard_bench::{arg, header, histogram, pin_self, print_machine_reference, row, Server};
 
 const EMAIL: &str = "bench@switchboard.local";
 const PASSWORD: &str = "bench password 123";
@@ -49,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
 
     let server = Server::start(dir.path(), &db_path, &[], Some(0))?;
     pin_self(1);
+    print_machine_reference()?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(4)
         .build()?;

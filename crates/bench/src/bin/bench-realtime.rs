@@ -23,7 +23,7 @@ use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use switchboard_api::db::DbConnection;
-use switchboard_bench::{arg, header, histogram, pin_self, row, Server};
+use switchboard_bench::{arg, header, histogram, pin_self, print_machine_reference, row, Server};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
@@ -241,6 +241,7 @@ async fn throughput(
 ) -> anyhow::Result<()> {
     let setup = setup(backend).await?;
     pin_self(1);
+    print_machine_reference()?;
     let dashboard_server = setup.servers.last().expect("a server");
     let url = format!(
         "ws://127.0.0.1:{}/api/v1/events?access_token={}",

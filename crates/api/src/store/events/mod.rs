@@ -4,6 +4,7 @@
 //! bytes written per event (see the `event_data` migration).
 
 pub(crate) mod postgres;
+mod sqlite;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -122,10 +123,16 @@ pub fn append_numbered(
     };
     let tenant_id = first.tenant_id.clone();
     let count = records.len() as i64;
-    let last: i64 = diesel::update(tenants::table.find(&tenant_id))
-        .set(tenants::event_seq.eq(tenants::event_seq + count))
-        .returning(tenants::event_seq)
-        .get_result(conn)?;
+    let Conn::Sqlite(sqlite) = conn else {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "events are numbered as they are written only on SQLite".into(),
+        ));
+    };
+    let last: i64 = sqlite::Reserve {
+        tenant_id: &tenant_id,
+        count,
+    }
+    .get_result(sqlite)?;
     let mut numbered = Vec::with_capacity(records.len());
     for (i, record) in records.iter_mut().enumerate() {
         record.seq = Some(last - count + 1 + i as i64);
