@@ -97,7 +97,7 @@ impl AppState {
                     let mut outbox = Outbox::new(&tenant);
                     let value = work(conn, &mut outbox)?;
                     if number_now {
-                        let numbered = event_store::append_numbered(conn, &mut outbox.records)?;
+                        let numbered = event_store::append_numbered(conn, outbox.records)?;
                         return Ok((value, numbered, Vec::new()));
                     }
                     let staged = event_store::stage(conn, outbox.records)?;

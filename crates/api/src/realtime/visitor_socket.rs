@@ -148,12 +148,7 @@ impl Live {
 
     /// Acts on one wake-up; `Some` closes the socket (with the reason inside, if any).
     async fn on_wake(&mut self, wake: Wake) -> Option<Option<CloseReason>> {
-        let close = |code, description: &str| {
-            Some(Some(CloseReason {
-                code,
-                description: Some(description.into()),
-            }))
-        };
+        let close = |code, description| Some(Some(closing(code, Some(description))));
         match wake {
             Wake::Frame(frame) => {
                 self.last_heard = Instant::now();
@@ -206,20 +201,22 @@ impl Live {
             Err(ReadError::TooLarge) => {
                 let refused = error_frame("frame_too_large", "Frames may be at most 16 KiB.", None);
                 send(&mut self.socket, &refused).await;
-                Some(Some(CloseReason {
-                    code: CloseCode::Size,
-                    description: Some("frame too large".into()),
-                }))
+                Some(Some(closing(CloseCode::Size, Some("frame too large"))))
             }
-            Err(ReadError::Protocol) => Some(Some(CloseReason {
-                code: CloseCode::Protocol,
-                description: None,
-            })),
-            Err(ReadError::NotUtf8) => Some(Some(CloseReason {
-                code: CloseCode::Invalid,
-                description: Some("text frames must be UTF-8".into()),
-            })),
+            Err(ReadError::Protocol) => Some(Some(closing(CloseCode::Protocol, None))),
+            Err(ReadError::NotUtf8) => Some(Some(closing(
+                CloseCode::Invalid,
+                Some("text frames must be UTF-8"),
+            ))),
         }
+    }
+}
+
+/// The close frame's code and reason.
+fn closing(code: CloseCode, description: Option<&str>) -> CloseReason {
+    CloseReason {
+        code,
+        description: description.map(str::to_string),
     }
 }
 
@@ -277,10 +274,7 @@ async fn on_text(
             &error_frame("rate_limited", "Too many frames; slow down.", None),
         )
         .await;
-        return Some(Some(CloseReason {
-            code: CloseCode::Policy,
-            description: Some("rate limited".into()),
-        }));
+        return Some(Some(closing(CloseCode::Policy, Some("rate limited"))));
     }
     let frame: VisitorFrame = match serde_json::from_str(text) {
         Ok(frame) => frame,

@@ -116,30 +116,31 @@ pub fn stage(conn: &mut Conn, records: Vec<NewEventRecord>) -> QueryResult<Vec<E
 /// writes are one at a time, so numbers follow commit order without holding anything back.
 pub fn append_numbered(
     conn: &mut Conn,
-    records: &mut [NewEventRecord],
+    records: Vec<NewEventRecord>,
 ) -> QueryResult<Vec<EventRecord>> {
     let Some(first) = records.first() else {
         return Ok(Vec::new());
     };
-    let tenant_id = first.tenant_id.clone();
-    let count = records.len() as i64;
     let Conn::Sqlite(sqlite) = conn else {
         return Err(diesel::result::Error::QueryBuilderError(
             "events are numbered as they are written only on SQLite".into(),
         ));
     };
+    let count = records.len() as i64;
     let last: i64 = sqlite::Reserve {
-        tenant_id: &tenant_id,
+        tenant_id: &first.tenant_id,
         count,
     }
     .get_result(sqlite)?;
-    let mut numbered = Vec::with_capacity(records.len());
-    for (i, record) in records.iter_mut().enumerate() {
-        record.seq = Some(last - count + 1 + i as i64);
-        let id = insert(conn, record)?;
-        numbered.push(record.clone().staged_as(id));
-    }
-    Ok(numbered)
+    let first_seq = last - count + 1;
+    (first_seq..)
+        .zip(records)
+        .map(|(seq, mut record)| {
+            record.seq = Some(seq);
+            let id = insert(conn, &record)?;
+            Ok(record.staged_as(id))
+        })
+        .collect()
 }
 
 /// Numbers up to `limit` staged events of the tenant, in staging order, continuing the tenant's
@@ -280,10 +281,8 @@ pub fn tenants_with_pending(
 /// Deletes numbered events older than `before`, with their data (resuming from before then
 /// gets `resync`). Run it in a transaction.
 pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
-    let old = events::table
-        .filter(events::at.lt(before).and(events::seq.is_not_null()))
-        .select(events::id);
-    diesel::delete(event_data::table.filter(event_data::event_id.eq_any(old))).execute(conn)?;
-    diesel::delete(events::table.filter(events::at.lt(before).and(events::seq.is_not_null())))
-        .execute(conn)
+    let old = events::at.lt(before).and(events::seq.is_not_null());
+    let old_ids = events::table.filter(old).select(events::id);
+    diesel::delete(event_data::table.filter(event_data::event_id.eq_any(old_ids))).execute(conn)?;
+    diesel::delete(events::table.filter(old)).execute(conn)
 }
