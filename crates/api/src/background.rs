@@ -11,7 +11,6 @@ use crate::store;
 
 /// Runs forever on the server's runtime.
 pub async fn run(state: AppState) {
-    actix_web::rt::spawn(checkpoints(state.clone()));
     let mut tick = actix_web::rt::time::interval(Duration::from_secs(1));
     let mut seconds: u64 = 0;
     // Prune about twice per retention period, at most hourly.
@@ -26,18 +25,6 @@ pub async fn run(state: AppState) {
             prune_events(&state).await;
         }
         seconds += 1;
-    }
-}
-
-/// SQLite checkpoints, often and small, on their own thread beside the writer.
-async fn checkpoints(state: AppState) {
-    let mut tick = actix_web::rt::time::interval(Duration::from_millis(250));
-    loop {
-        tick.tick().await;
-        let db = state.db.clone();
-        if let Ok(Err(error)) = actix_web::web::block(move || db.checkpoint()).await {
-            tracing::warn!(%error, "checkpoint failed");
-        }
     }
 }
 

@@ -62,7 +62,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
             // is persistent and was set once when the file was opened (`check_reachable`).
             // Memory-mapped reads share the OS page cache across the pool's connections.
             // No automatic checkpoints: one would run on the writer thread and stall every write
-            // queued behind its fsync. `Db::checkpoint` runs them beside the writer instead, and
+            // queued behind its fsync. `GroupCommit::start_checkpoints` runs them beside the writer instead, and
             // the writer bounds the log only if a long burst outruns them.
             // Temporary data in memory: the writer runs each write of a batch in a savepoint, and
             // SQLite keeps the pages a savepoint may have to restore in a statement journal that
@@ -126,6 +126,10 @@ impl Db {
             sqlite_writer,
         };
         db.migrate()?;
+        if let Some(writer) = &db.sqlite_writer {
+            let pool = db.pool.clone();
+            writer.start_checkpoints(move || pool.get().ok())?;
+        }
         Ok(db)
     }
 
@@ -233,18 +237,6 @@ impl Db {
                 conn.transaction(work)
             }
         }
-    }
-
-    /// Copies the SQLite write-ahead log into the database file beside the writer (a no-op on
-    /// PostgreSQL), then lets the writer finish the copy between two batches so the log starts
-    /// over.
-    pub fn checkpoint(&self) -> Result<(), AppError> {
-        if let Some(writer) = &self.sqlite_writer {
-            self.conn()?
-                .batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?;
-            writer.checkpoint_done();
-        }
-        Ok(())
     }
 
     /// Whether the database answers a trivial query (for `/readyz`).

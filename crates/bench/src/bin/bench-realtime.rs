@@ -275,10 +275,14 @@ async fn throughput(
     let total = per_visitor * conversations as u64;
     let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
     let acked_ids = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    // Scheduled send -> ack on the visitor's socket: the part of the latency spent storing.
+    let ack_latency = Arc::new(std::sync::Mutex::new(histogram()));
     let mut tasks = Vec::new();
     for (i, ws) in visitors.into_iter().enumerate() {
         let (mut sink, mut stream) = ws.split();
         let acked_ids = acked_ids.clone();
+        let ack_latency = ack_latency.clone();
+        let offset = interval * i as u32 / conversations as u32;
         tasks.push(tokio::spawn(async move {
             while let Some(Ok(message)) = stream.next().await {
                 let Message::Text(text) = message else {
@@ -288,13 +292,18 @@ async fn throughput(
                     continue;
                 }
                 let ack: Value = serde_json::from_str(&text).unwrap_or_default();
-                if ack["client_id"] != "hello" {
-                    let id = ack["message_id"].as_str().unwrap_or_default().to_string();
-                    acked_ids.lock().unwrap().push(id);
+                let Some((_, k)) = ack["client_id"].as_str().and_then(|c| c.split_once('-')) else {
+                    continue; // the hello
+                };
+                let id = ack["message_id"].as_str().unwrap_or_default().to_string();
+                acked_ids.lock().unwrap().push(id);
+                let scheduled = offset + interval * k.parse::<u32>().unwrap_or(0);
+                if scheduled >= warmup {
+                    let late = Instant::now().saturating_duration_since(start + scheduled);
+                    let _ = ack_latency.lock().unwrap().record(late.as_micros() as u64);
                 }
             }
         }));
-        let offset = interval * i as u32 / conversations as u32;
         tasks.push(tokio::spawn(async move {
             for k in 0..per_visitor {
                 let scheduled = start + offset + interval * k as u32;
@@ -379,6 +388,10 @@ async fn throughput(
     row(
         "scheduled send -> message.created on the dashboard",
         &latency,
+    );
+    row(
+        "scheduled send -> ack on the visitor's socket",
+        &ack_latency.lock().unwrap(),
     );
     if servers > 1 {
         row("... visitor on the dashboard's process", &by_origin[0]);
