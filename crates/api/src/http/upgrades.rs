@@ -199,11 +199,12 @@ where
         let peer = req.peer_addr();
         let io = ReplayIo::new(&req, &parts.read_buf, parts.io);
         drop(req);
-        return plain
-            .call((io, Protocol::Http1, peer))
-            .await
-            .map(|_| ())
-            .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()));
+        // How a connection ends (a closed tab resets it) is nobody's error: the plain HTTP
+        // service does not report it for any other connection either.
+        if let Err(error) = plain.call((io, Protocol::Http1, peer)).await {
+            tracing::debug!(%error, "an upgraded connection ended");
+        }
+        return Ok(());
     }
     req.extensions_mut().insert(LeanUpgrade);
     let mut res = match app.call(req).await {

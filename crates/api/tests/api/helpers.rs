@@ -94,6 +94,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Everything the server printed on stdout after the listening line.
     pub stdout: mpsc::Receiver<String>,
+    /// Everything the server logged (on stderr; also echoed to the test's own stderr).
+    pub logs: mpsc::Receiver<String>,
     child: Child,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
@@ -163,13 +165,14 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (child, port, stdout) = start_process(&database_url, data_dir.path(), &env);
+        let (child, port, stdout, logs) = start_process(&database_url, data_dir.path(), &env);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             port,
             client: reqwest::Client::new(),
             backend,
             stdout,
+            logs,
             child,
             data_dir,
             database_url,
@@ -185,13 +188,14 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let (child, port, stdout) = start_process(&self.database_url, data_dir.path(), &env);
+        let (child, port, stdout, logs) = start_process(&self.database_url, data_dir.path(), &env);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             port,
             client: reqwest::Client::new(),
             backend: self.backend,
             stdout,
+            logs,
             child,
             data_dir,
             database_url: self.database_url.clone(),
@@ -208,11 +212,12 @@ impl TestApp {
 
     /// Starts the server again on the same database and data directory (same secrets), on a new port.
     pub fn restart(&mut self) {
-        let (child, port, stdout) =
+        let (child, port, stdout, logs) =
             start_process(&self.database_url, self.data_dir.path(), &self.env);
         self.child = child;
         self.port = port;
         self.stdout = stdout;
+        self.logs = logs;
         self.base = format!("http://127.0.0.1:{port}");
     }
 
@@ -404,7 +409,7 @@ fn start_process(
     database_url: &str,
     data_dir: &std::path::Path,
     env: &[(String, String)],
-) -> (Child, u16, mpsc::Receiver<String>) {
+) -> (Child, u16, mpsc::Receiver<String>, mpsc::Receiver<String>) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_api"));
     command
         .env_clear()
@@ -419,7 +424,7 @@ fn start_process(
             std::env::var("TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
         )
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
     for (key, value) in env {
         command.env(key, value);
     }
@@ -432,6 +437,16 @@ fn start_process(
             if tx.send(line).is_err() {
                 break;
             }
+        }
+    });
+    let stderr = child.stderr.take().unwrap();
+    let (log_tx, logs) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            eprintln!("{line}");
+            // A test that does not read the logs has dropped nothing: keep echoing.
+            let _ = log_tx.send(line);
         }
     });
     let port = loop {
@@ -447,5 +462,5 @@ fn start_process(
             break rest.trim().parse().unwrap();
         }
     };
-    (child, port, rx)
+    (child, port, rx, logs)
 }

@@ -6,6 +6,7 @@ use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::MaybeTlsStream;
 
 use crate::both_dbs;
 use crate::helpers::*;
@@ -375,6 +376,31 @@ both_dbs!(a_silent_peer_is_dropped, |backend| async move {
         "a silent peer must be dropped, got {code:?}"
     );
 });
+
+// A dashboard tab that goes away without a goodbye resets its connection. That is how
+// sockets end, not a server error, and an operator must not find it logged as one.
+both_dbs!(
+    a_reset_dashboard_connection_is_not_logged_as_an_error,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let socket = EventSocket::connect(&app, &owner.access, None).await;
+        let MaybeTlsStream::Plain(tcp) = socket.ws.get_ref() else {
+            unreachable!("the tests connect without TLS")
+        };
+        // Closing with SO_LINGER 0 sends a reset instead of a FIN.
+        tcp.set_zero_linger().unwrap();
+        drop(socket);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        app.get("/api/v1/me", &owner.access).await.expect(200);
+        let errors: Vec<String> = app
+            .logs
+            .try_iter()
+            .filter(|l| l.contains("ERROR"))
+            .collect();
+        assert!(errors.is_empty(), "logged as errors: {errors:?}");
+    }
+);
 
 both_dbs!(
     visitor_socket_survives_bad_frames_and_limits_abuse,
