@@ -22,6 +22,8 @@ pub fn init() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        // Colours only for a person at a terminal: in a log file or collector they are noise.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let result = if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().try_init()
