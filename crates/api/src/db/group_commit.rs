@@ -19,7 +19,8 @@ const MAX_BATCH: usize = 256;
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 /// Most copying passes of one background checkpoint.
 const CHECKPOINT_PASSES: usize = 3;
-/// Frames left uncopied small enough for the writer to finish the copy in about a millisecond.
+/// Frames left uncopied after which another pass is not worth it: the writer's finishing step
+/// then costs its two fsyncs and little copying.
 const SMALL_REST: i32 = 64;
 /// Log length (frames, 4 KiB each) past which the writer finishes a checkpoint so the log
 /// starts over: about half a second of writes at 2,000 messages/s (8,000 frames a second).
@@ -37,8 +38,9 @@ type Job = Box<dyn FnOnce(&mut DbConnection) -> Deliver + Send>;
 #[derive(Clone)]
 pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
-    /// Set when a background checkpoint has just copied the log; see [`finish_checkpoint`].
-    checkpointed: Arc<AtomicBool>,
+    /// Set when a background checkpoint has copied a long log, for the writer to finish the copy
+    /// so the log starts over; see [`finish_checkpoint`].
+    finish_wanted: Arc<AtomicBool>,
 }
 
 impl GroupCommit {
@@ -49,8 +51,8 @@ impl GroupCommit {
         wal_path: std::path::PathBuf,
     ) -> std::io::Result<GroupCommit> {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let checkpointed = Arc::new(AtomicBool::new(false));
-        let checkpoint_to_finish = checkpointed.clone();
+        let finish_wanted = Arc::new(AtomicBool::new(false));
+        let finish_now = finish_wanted.clone();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || {
@@ -59,13 +61,16 @@ impl GroupCommit {
                     let batch = collect_batch(&queue, first, busy);
                     busy = batch.len() > 1;
                     run_batch(&mut conn, batch);
-                    if checkpoint_to_finish.swap(false, Ordering::AcqRel) {
+                    if finish_now.swap(false, Ordering::AcqRel) {
                         finish_checkpoint(&mut conn);
                     }
                     bound_log(&mut conn, &wal_path);
                 }
             })?;
-        Ok(GroupCommit { jobs, checkpointed })
+        Ok(GroupCommit {
+            jobs,
+            finish_wanted,
+        })
     }
 
     /// Starts the thread that checkpoints beside the writer, every [`CHECKPOINT_EVERY`] on a
@@ -79,18 +84,18 @@ impl GroupCommit {
     where
         C: std::ops::DerefMut<Target = DbConnection>,
     {
-        let checkpointed = Arc::downgrade(&self.checkpointed);
+        let finish_wanted = Arc::downgrade(&self.finish_wanted);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || loop {
                 std::thread::sleep(CHECKPOINT_EVERY);
-                let Some(checkpointed) = checkpointed.upgrade() else {
+                let Some(finish_wanted) = finish_wanted.upgrade() else {
                     return;
                 };
                 let Some(mut conn) = connect() else { continue };
                 if let DbConnection::Sqlite(conn) = &mut *conn {
                     match checkpoint_beside(conn) {
-                        Ok(true) => checkpointed.store(true, Ordering::Release),
+                        Ok(true) => finish_wanted.store(true, Ordering::Release),
                         Ok(false) => {}
                         Err(error) => tracing::warn!(%error, "checkpoint failed"),
                     }
@@ -183,15 +188,15 @@ fn collect_batch(queue: &mpsc::Receiver<Job>, first: Job, busy: bool) -> Vec<Job
     batch
 }
 
-/// Background checkpoints (see [`GroupCommit::start_checkpoints`]) copy the log into the database beside the
-/// writer, but under a steady stream of writes they never reach the log's end, so the log is
-/// never restarted: it grows to hundreds of megabytes and every commit appends to a cold file.
-/// Between two batches nothing else writes, so a checkpoint here reaches the end and the next
-/// commit starts the log over. Run right after a background checkpoint's last pass, it has only
-/// a little to copy; what it costs is its two fsyncs, a pause of 5-15 ms on a busy disk, about
-/// twice a second at 2,000 messages/s. Restarting less often is worse: a longer log costs every
-/// commit more (p99 at 2,000 messages/s: 39-54 ms restarting at 16 MiB, 51 at 64 MiB, 191
-/// when only the 256 MiB bound restarts it).
+/// Background checkpoints (see [`GroupCommit::start_checkpoints`]) copy the log into the
+/// database beside the writer, but under a steady stream of writes they never reach the log's
+/// end, so the log is never restarted: it grows to hundreds of megabytes and every commit
+/// appends to a cold file. Between two batches nothing else writes, so a checkpoint here
+/// reaches the end and the next commit starts the log over. Run right after a background
+/// checkpoint's last pass, it has only a little to copy; what it costs is its two fsyncs, a
+/// pause of 5-15 ms on a busy disk, about twice a second at 2,000 messages/s. Restarting less
+/// often is worse: a longer log costs every commit more (p99 at 2,000 messages/s: 39-54 ms
+/// restarting at 16 MiB, 51 at 64 MiB, 191 when only the 256 MiB bound restarts it).
 fn finish_checkpoint(conn: &mut DbConnection) {
     use diesel::connection::SimpleConnection;
     if let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
@@ -199,10 +204,11 @@ fn finish_checkpoint(conn: &mut DbConnection) {
     }
 }
 
-/// Checkpoints normally run beside the writer (see [`GroupCommit::start_checkpoints`]), so their fsync never
-/// stalls writes. Under a sustained burst they cannot catch up, and the log would grow without
-/// end; past [`LOG_LIMIT`] the writer itself restarts the log, pausing writes once. It also
-/// truncates the file: the size is how the log is watched, and a restarted log keeps its size.
+/// Checkpoints normally run beside the writer (see [`GroupCommit::start_checkpoints`]), so
+/// their fsync never stalls writes. Under a sustained burst they cannot catch up, and the log
+/// would grow without end; past [`LOG_LIMIT`] the writer itself restarts the log, pausing
+/// writes once. It also truncates the file: the size is how the log is watched, and a restarted
+/// log keeps its size.
 fn bound_log(conn: &mut DbConnection, wal_path: &std::path::Path) {
     use diesel::connection::SimpleConnection;
     let size = std::fs::metadata(wal_path).map(|m| m.len()).unwrap_or(0);

@@ -62,8 +62,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SessionSettings 
             // is persistent and was set once when the file was opened (`check_reachable`).
             // Memory-mapped reads share the OS page cache across the pool's connections.
             // No automatic checkpoints: one would run on the writer thread and stall every write
-            // queued behind its fsync. `GroupCommit::start_checkpoints` runs them beside the writer instead, and
-            // the writer bounds the log only if a long burst outruns them.
+            // queued behind its fsync. `GroupCommit::start_checkpoints` runs them beside the
+            // writer instead, and the writer bounds the log only if a long burst outruns them.
             // Temporary data in memory: the writer runs each write of a batch in a savepoint, and
             // SQLite keeps the pages a savepoint may have to restore in a statement journal that
             // otherwise spills to a temporary file past 64 KiB — at 2,000 messages a second that
