@@ -27,10 +27,13 @@ function waitUntilLive(page) {
 
 test('two tabs renewing the session together both stay signed in', async () => {
   const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // Hold every refresh back a moment so the two tabs' requests are certainly in flight together.
+  // Hold every refresh back so the two tabs' requests are certainly in flight together: a tab
+  // whose socket closes after the other tab's new tokens are stored adopts them without a refresh
+  // of its own (right, but then this test would not see the race). Half a second was once not
+  // enough in CI.
   const refreshAnswers = [];
   await context.route('**/api/v1/auth/refresh', async (route) => {
-    await new Promise((done) => setTimeout(done, 500));
+    await new Promise((done) => setTimeout(done, 2000));
     await route.continue();
   });
   context.on('response', (response) => {
