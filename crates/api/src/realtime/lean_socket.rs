@@ -5,13 +5,14 @@
 //! actix-ws adds channels on top: about 19 KiB per idle visitor. Here a socket waits for the
 //! stream to become readable with nothing allocated, reads what arrived into a buffer that is
 //! freed as soon as its frames are decoded, and encodes each outgoing frame into a buffer freed
-//! once written. Framing is actix-http's WebSocket codec (the one actix-ws uses).
+//! once written. Framing is actix-http's WebSocket codec (the one actix-ws uses); a message sent
+//! in fragments is put back together here (the codec hands fragments over one by one).
 
 use std::io;
 use std::time::Duration;
 
 use actix_codec::{Decoder, Encoder};
-use actix_http::ws::{CloseCode, CloseReason, Codec, Frame, Message, ProtocolError};
+use actix_http::ws::{CloseCode, CloseReason, Codec, Frame, Item, Message, ProtocolError};
 use actix_web::rt::net::TcpStream;
 use bytes::{Bytes, BytesMut};
 use bytestring::ByteString;
@@ -56,6 +57,14 @@ pub struct LeanSocket {
     max_frame: usize,
     /// A write failed part-way: the stream may end inside a frame, so nothing more is sent.
     broken: bool,
+    /// A message whose fragments are still arriving; boxed so an idle socket holds a null.
+    fragments: Option<Box<Fragments>>,
+}
+
+/// The fragments of one message received so far (RFC 6455 §5.4).
+struct Fragments {
+    text: bool,
+    payload: BytesMut,
 }
 
 impl LeanSocket {
@@ -67,6 +76,7 @@ impl LeanSocket {
             codec: Codec::new().max_size(max_frame),
             max_frame,
             broken: false,
+            fragments: None,
         }
     }
 
@@ -82,7 +92,28 @@ impl LeanSocket {
         }
     }
 
+    /// The next whole message among the bytes received, if they hold one.
     fn decode(&mut self) -> Result<Option<Incoming>, ReadError> {
+        loop {
+            let Some(frame) = self.decode_frame()? else {
+                return Ok(None);
+            };
+            let incoming = match frame {
+                Frame::Text(bytes) => Some(text(bytes)?),
+                Frame::Binary(_) => Some(Incoming::Binary),
+                Frame::Continuation(item) => self.add_fragment(item)?,
+                Frame::Ping(bytes) => Some(Incoming::Ping(bytes)),
+                Frame::Pong(_) => Some(Incoming::Pong),
+                Frame::Close(_) => Some(Incoming::Close),
+            };
+            // A fragment that does not end its message: the next frame may already be here.
+            if incoming.is_some() {
+                return Ok(incoming);
+            }
+        }
+    }
+
+    fn decode_frame(&mut self) -> Result<Option<Frame>, ReadError> {
         if self.unread.is_empty() {
             // Give the allocation back between bursts: this is what keeps idle sockets small.
             self.unread = BytesMut::new();
@@ -91,21 +122,42 @@ impl LeanSocket {
         if announced_length(&self.unread).is_some_and(|len| len > self.max_frame as u64) {
             return Err(ReadError::TooLarge);
         }
-        let frame = match self.codec.decode(&mut self.unread) {
-            Ok(Some(frame)) => frame,
-            Ok(None) => return Ok(None),
-            Err(ProtocolError::Overflow) => return Err(ReadError::TooLarge),
-            Err(_) => return Err(ReadError::Protocol),
+        match self.codec.decode(&mut self.unread) {
+            Ok(frame) => Ok(frame),
+            Err(ProtocolError::Overflow) => Err(ReadError::TooLarge),
+            Err(_) => Err(ReadError::Protocol),
+        }
+    }
+
+    /// Adds a fragment (the codec has checked their order); the message once it is whole. The
+    /// frame limit applies to the whole message, not to each fragment.
+    fn add_fragment(&mut self, item: Item) -> Result<Option<Incoming>, ReadError> {
+        let (first, bytes, last) = match item {
+            Item::FirstText(bytes) => (Some(true), bytes, false),
+            Item::FirstBinary(bytes) => (Some(false), bytes, false),
+            Item::Continue(bytes) => (None, bytes, false),
+            Item::Last(bytes) => (None, bytes, true),
         };
-        Ok(Some(match frame {
-            Frame::Text(bytes) => {
-                Incoming::Text(String::from_utf8(bytes.to_vec()).map_err(|_| ReadError::Protocol)?)
-            }
-            Frame::Binary(_) | Frame::Continuation(_) => Incoming::Binary,
-            Frame::Ping(bytes) => Incoming::Ping(bytes),
-            Frame::Pong(_) => Incoming::Pong,
-            Frame::Close(_) => Incoming::Close,
-        }))
+        if let Some(text) = first {
+            self.fragments = Some(Box::new(Fragments {
+                text,
+                payload: BytesMut::new(),
+            }));
+        }
+        let fragments = self.fragments.as_mut().ok_or(ReadError::Protocol)?;
+        if fragments.payload.len() + bytes.len() > self.max_frame {
+            return Err(ReadError::TooLarge);
+        }
+        fragments.payload.extend_from_slice(&bytes);
+        if !last {
+            return Ok(None);
+        }
+        let whole = self.fragments.take().ok_or(ReadError::Protocol)?;
+        if whole.text {
+            text(whole.payload.freeze()).map(Some)
+        } else {
+            Ok(Some(Incoming::Binary))
+        }
     }
 
     fn read_available(&mut self) -> Result<(), ReadError> {
@@ -172,6 +224,13 @@ impl LeanSocket {
             Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "peer not reading")),
         }
     }
+}
+
+/// A text message; the codec does not check that it is UTF-8.
+fn text(bytes: Bytes) -> Result<Incoming, ReadError> {
+    String::from_utf8(bytes.into())
+        .map(Incoming::Text)
+        .map_err(|_| ReadError::NotUtf8)
 }
 
 /// The payload length a frame's header announces, once enough of the header has arrived: an

@@ -5,6 +5,8 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::MaybeTlsStream;
 
@@ -498,6 +500,85 @@ both_dbs!(
             }
             other => panic!("the fourth socket should get 429, got {other:?}"),
         }
+    }
+);
+
+/// One frame of a message sent in fragments (`first` says text; later ones are continuations).
+fn fragment(payload: &[u8], first: bool, last: bool) -> Message {
+    let opcode = OpCode::Data(if first { Data::Text } else { Data::Continue });
+    Message::Frame(Frame::message(payload.to_vec(), opcode, last))
+}
+
+// RFC 6455 lets a client send a message in fragments, with pings between them; the visitor
+// socket puts it back together, applies the frame limit to the whole message, and closes
+// with 1007 on text that is not UTF-8.
+both_dbs!(
+    visitor_socket_reassembles_fragmented_messages,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let key = app.widget_key(&owner).await;
+        let mut visitor = VisitorSocket::connect(&app, &key, None).await;
+        let frame = json!({ "type": "message", "client_id": "frag-1", "text": "in three parts" });
+        let bytes = frame.to_string().into_bytes();
+        let (head, rest) = bytes.split_at(10);
+        let (middle, tail) = rest.split_at(12);
+        visitor.ws.send(fragment(head, true, false)).await.unwrap();
+        visitor
+            .ws
+            .send(Message::Ping(vec![7].into()))
+            .await
+            .unwrap();
+        visitor
+            .ws
+            .send(fragment(middle, false, false))
+            .await
+            .unwrap();
+        visitor.ws.send(fragment(tail, false, true)).await.unwrap();
+        let ack = visitor.recv_type("ack").await;
+        assert_eq!(ack["client_id"], "frag-1");
+        let conversation = ack["conversation_id"].as_str().unwrap().to_string();
+        let messages = app
+            .get(
+                &format!("/api/v1/conversations/{conversation}/messages"),
+                &owner.access,
+            )
+            .await
+            .expect(200)
+            .body;
+        assert!(
+            messages.to_string().contains("in three parts"),
+            "{messages}"
+        );
+
+        // Fragments of 8 KiB each are fine one by one; the message they make is not.
+        let chunk = vec![b'x'; 8 * 1024];
+        visitor
+            .ws
+            .send(fragment(&chunk, true, false))
+            .await
+            .unwrap();
+        visitor
+            .ws
+            .send(fragment(&chunk, false, false))
+            .await
+            .unwrap();
+        visitor
+            .ws
+            .send(fragment(&chunk, false, true))
+            .await
+            .unwrap();
+        assert_eq!(visitor.recv_type("error").await["code"], "frame_too_large");
+        let mut ws = visitor.ws;
+        assert_eq!(closed_with(&mut ws).await, Some(1009));
+
+        let mut broken = VisitorSocket::connect(&app, &key, None).await;
+        let not_utf8 = Frame::message(vec![b'{', 0xff, 0xfe, b'}'], OpCode::Data(Data::Text), true);
+        broken.ws.send(Message::Frame(not_utf8)).await.unwrap();
+        assert_eq!(closed_with(&mut broken.ws).await, Some(1007));
+        app.call(Method::GET, "/healthz", None, None)
+            .await
+            .expect(200);
     }
 );
 
