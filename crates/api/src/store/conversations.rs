@@ -200,12 +200,12 @@ pub fn latest_of_visitor(
     tenant_id: &str,
     visitor_id: &str,
 ) -> QueryResult<Option<Conversation>> {
-    conversations::table
+    crate::on_engine!(conn, |c| conversations::table
         .filter(of_visitor(tenant_id, visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// The visitor's latest conversation, locked on PostgreSQL like [`lock`], in one statement

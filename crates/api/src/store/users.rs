@@ -39,11 +39,11 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<User>> 
 }
 
 pub fn find(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<Option<User>> {
-    users::table
+    crate::on_engine!(conn, |c| users::table
         .filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id)))
         .select(User::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<User>> {

@@ -41,15 +41,15 @@ pub fn insert(conn: &mut Conn, visitor: &Visitor) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut Conn, tenant_id: &str, visitor_id: &str) -> QueryResult<Option<Visitor>> {
-    visitors::table
+    crate::on_engine!(conn, |c| visitors::table
         .filter(
             visitors::tenant_id
                 .eq(tenant_id)
                 .and(visitors::id.eq(visitor_id)),
         )
         .select(Visitor::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn find_by_phone(

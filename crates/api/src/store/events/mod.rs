@@ -86,16 +86,16 @@ fn insert(conn: &mut Conn, record: &NewEventRecord) -> QueryResult<i64> {
     if let Conn::Postgresql(pg) = conn {
         return postgres::Stage(record).get_result(pg);
     }
-    let id = diesel::insert_into(events::table)
+    let id = crate::on_engine!(&mut *conn, |c| diesel::insert_into(events::table)
         .values(record.row())
         .returning(events::id)
-        .get_result(conn)?;
-    diesel::insert_into(event_data::table)
+        .get_result(c))?;
+    crate::on_engine!(conn, |c| diesel::insert_into(event_data::table)
         .values((
             event_data::event_id.eq(id),
             event_data::data.eq(&record.data),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(id)
 }
 
