@@ -132,7 +132,7 @@ impl Db {
                 let mut writer =
                     sqlite_planner::with_stable_plans(|| DbConnection::establish(url))?;
                 SessionSettings.on_acquire(&mut writer)?;
-                Some(GroupCommit::start(writer, format!("{url}-wal").into())?)
+                Some(GroupCommit::start(writer, url)?)
             }
             Backend::Postgres => None,
         };
@@ -212,6 +212,34 @@ impl Db {
         if let Some(writer) = &self.sqlite_writer {
             return writer.write(work, after_commit).await;
         }
+        self.write_on_pool(work, after_commit).await
+    }
+
+    /// [`Db::write_then`] for a write that fails only before changing anything or when the
+    /// engine itself fails: on SQLite it runs without a savepoint of its own (see
+    /// [`GroupCommit::write_unguarded`]); on PostgreSQL it is a transaction like any other.
+    pub async fn write_unguarded_then<T, F, A>(
+        &self,
+        work: F,
+        after_commit: A,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&mut T) + Send + 'static,
+    {
+        if let Some(writer) = &self.sqlite_writer {
+            return writer.write_unguarded(work, after_commit).await;
+        }
+        self.write_on_pool(work, after_commit).await
+    }
+
+    async fn write_on_pool<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&mut T) + Send + 'static,
+    {
         let db = self.clone();
         actix_web::web::block(move || {
             let mut result = db.write_blocking(work);

@@ -14,7 +14,7 @@ use crate::db::Backend;
 use crate::error::AppError;
 use crate::realtime::bus::Published;
 use crate::state::AppState;
-use crate::store::events::{self as event_store, NewEventRecord};
+use crate::store::events::{self as event_store, EventRecord, NewEventRecord};
 use crate::store::Conn;
 
 /// Events emitted by one transaction.
@@ -87,31 +87,55 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
     {
+        self.transact_with(false, tenant_id, work).await
+    }
+
+    /// [`AppState::transact`] for work that returns an error only before it has changed
+    /// anything (or when the engine fails): on SQLite it needs no savepoint of its own (see
+    /// `GroupCommit::write_unguarded`).
+    pub async fn transact_unguarded<T, F>(&self, tenant_id: &str, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
+    {
+        self.transact_with(true, tenant_id, work).await
+    }
+
+    async fn transact_with<T, F>(
+        &self,
+        unguarded: bool,
+        tenant_id: &str,
+        work: F,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
+    {
         let tenant = tenant_id.to_string();
         let number_now = self.db.backend() == Backend::Sqlite;
         let publish = self.sequencer.publisher();
-        let (value, _published, staged) = self
-            .db
-            .write_then(
-                move |conn| {
-                    let mut outbox = Outbox::new(&tenant);
-                    let value = work(conn, &mut outbox)?;
-                    if number_now {
-                        let numbered = event_store::append_numbered(conn, outbox.records)?;
-                        return Ok((value, numbered, Vec::new()));
-                    }
-                    let staged = event_store::stage(conn, outbox.records)?;
-                    Ok((value, Vec::new(), staged))
-                },
-                move |(_, numbered, _)| {
-                    let events = std::mem::take(numbered);
-                    if let Some(first) = events.first() {
-                        let tenant_id = first.tenant_id.clone();
-                        publish(Arc::new(Published { tenant_id, events }));
-                    }
-                },
-            )
-            .await?;
+        let work = move |conn: &mut Conn| {
+            let mut outbox = Outbox::new(&tenant);
+            let value = work(conn, &mut outbox)?;
+            if number_now {
+                let numbered = event_store::append_numbered(conn, outbox.records)?;
+                return Ok((value, numbered, Vec::new()));
+            }
+            let staged = event_store::stage(conn, outbox.records)?;
+            Ok((value, Vec::new(), staged))
+        };
+        let publish = move |(_, numbered, _): &mut (T, Vec<EventRecord>, Vec<EventRecord>)| {
+            let events = std::mem::take(numbered);
+            if let Some(first) = events.first() {
+                let tenant_id = first.tenant_id.clone();
+                publish(Arc::new(Published { tenant_id, events }));
+            }
+        };
+        let (value, _published, staged) = if unguarded {
+            self.db.write_unguarded_then(work, publish).await?
+        } else {
+            self.db.write_then(work, publish).await?
+        };
         if !staged.is_empty() {
             self.sequencer.staged(tenant_id, staged);
         }

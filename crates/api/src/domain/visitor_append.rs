@@ -1,16 +1,22 @@
-//! A visitor's text message to their open conversation on PostgreSQL, in one or two round trips.
+//! A visitor's text message to their open conversation, the busiest write of the product (every
+//! message of every chat), on a path of its own for each engine.
 //!
-//! This is the busiest write of the product (every message of every chat). The transactional
-//! path takes eight round trips (BEGIN, lock, insert, update, read the visitor, stage the event,
-//! COMMIT), and on PostgreSQL each round trip costs more than the work it carries. Here one
-//! statement reads what the message and its event need, with the row versions it read, and one
-//! statement writes message, conversation activity and event together, only if those rows are
-//! still at those versions. The visitor's socket keeps what it wrote last ([`KnownThread`]), so
-//! the next message of an active chat skips the read. A conversation that changed in between (an
-//! agent joined, another tab wrote, the pre-chat form was sent) is read again; anything out of
-//! the ordinary (no conversation yet, a resolved one, an attachment to check, a resend) is left
-//! to the transactional path in `visitor_chat::post_message`. SQLite does not need this: its
-//! single writer already commits messages in batches.
+//! PostgreSQL, in one or two round trips: the transactional path takes eight (BEGIN, lock,
+//! insert, update, read the visitor, stage the event, COMMIT), and each round trip costs more
+//! than the work it carries. Here one statement reads what the message and its event need, with
+//! the row versions it read, and one statement writes message, conversation activity and event
+//! together, only if those rows are still at those versions. The visitor's socket keeps what it
+//! wrote last ([`KnownThread`]), so the next message of an active chat skips the read. A
+//! conversation that changed in between (an agent joined, another tab wrote, the pre-chat form
+//! was sent) is read again.
+//!
+//! SQLite, without a savepoint: its single writer already commits messages in batches, but runs
+//! each write of a batch in a savepoint, and a savepoint makes SQLite copy every page the write
+//! touches first. Here every check comes before the first change, so the write cannot fail
+//! half-way except in the engine itself (which then rolls back the batch).
+//!
+//! On both, anything out of the ordinary (no conversation yet, a resolved one, an attachment to
+//! check, a resend) is left to the transactional path in `visitor_chat::post_message`.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use switchboard_types::events::{EventPayload, MessageCreated};
@@ -24,10 +30,11 @@ use crate::clock::{new_id, now};
 use crate::db::Backend;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store;
 use crate::store::conversations::{Conversation, ListedConversation};
 use crate::store::events::EventRecord;
 use crate::store::messages::Message;
-use crate::store::open_thread::{self, OpenThread};
+use crate::store::open_thread::{self, OpenThread, Versions};
 use crate::store::Conn;
 
 /// Reads and write attempts before leaving a busy conversation to the transactional path.
@@ -64,8 +71,8 @@ pub async fn try_append(
     client_id: &str,
     text: &str,
 ) -> Result<Option<Stored>, AppError> {
-    if state.db.backend() != Backend::Postgres {
-        return Ok(None);
+    if state.db.backend() == Backend::Sqlite {
+        return append_on_sqlite(state, ctx, client_id, text).await;
     }
     let (st, ctx2, mut thread) = (state.clone(), ctx.clone(), std::mem::take(known));
     let new = NewMessage::customer(Some(text.to_string()), None, client_id.to_string());
@@ -85,6 +92,63 @@ pub async fn try_append(
         Outcome::Duplicate(stored) => Some(stored),
         Outcome::NotHere => None,
     })
+}
+
+/// The SQLite path: reads, then writes, on the writer thread with nothing in between, so what it
+/// read is current; `None` leaves the message to the transactional path.
+async fn append_on_sqlite(
+    state: &AppState,
+    ctx: &VisitorCtx,
+    client_id: &str,
+    text: &str,
+) -> Result<Option<Stored>, AppError> {
+    let (st, ctx2) = (state.clone(), ctx.clone());
+    let new = NewMessage::customer(Some(text.to_string()), None, client_id.to_string());
+    state
+        .transact_unguarded(&ctx.tenant_id, move |conn, outbox| {
+            let Some(thread) = read_thread(conn, &ctx2)? else {
+                return Ok(None);
+            };
+            let (message, after, created) = next_message(&st, &thread, &new);
+            // A resend: the transactional path answers with the message stored before.
+            if !store::messages::insert_unless_duplicate(conn, &message)? {
+                return Ok(None);
+            }
+            store::conversations::record_activity(conn, &after)?;
+            outbox.emit(created, Some(&after.id), Some(&ctx2.visitor_id));
+            Ok(Some(Stored {
+                message_id: message.id,
+                conversation_id: after.id,
+            }))
+        })
+        .await
+}
+
+/// The visitor's open conversation and what its message event shows (on SQLite); `None` when
+/// there is no open one.
+fn read_thread(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Option<OpenThread>, AppError> {
+    let tenant = ctx.tenant_id.as_str();
+    let latest = store::conversations::latest_of_visitor(conn, tenant, &ctx.visitor_id)?;
+    let Some(conversation) = latest.filter(|c| c.status != "resolved") else {
+        return Ok(None);
+    };
+    let Some(visitor) = store::visitors::find(conn, tenant, &ctx.visitor_id)? else {
+        return Ok(None);
+    };
+    let assignee_name = match &conversation.assignee_id {
+        Some(id) => store::users::find(conn, tenant, id)?.map(|u| u.name),
+        None => None,
+    };
+    Ok(Some(OpenThread {
+        conversation,
+        // SQLite has no row versions, and the single writer needs none.
+        versions: Versions::default(),
+        visitor_display_id: visitor.display_id,
+        visitor_name: visitor.name,
+        visitor_phone: visitor.whatsapp_phone,
+        assignee_name,
+        duplicate_of: None,
+    }))
 }
 
 fn append(

@@ -31,7 +31,7 @@ pub struct OpenThread {
 }
 
 /// Row versions of the conversation, its visitor and its assignee.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Versions {
     pub conversation: String,
     pub visitor: String,
