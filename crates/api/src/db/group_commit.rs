@@ -7,7 +7,7 @@
 //! A savepoint is not free: SQLite copies every page a write touches into a journal first, in
 //! case the savepoint is rolled back (a sixth of the writer's time at 2,000 messages a second).
 //! A write that can only fail before it changes anything, or through the engine itself, may go
-//! without one ([`GroupCommit::write_unguarded`]); if it does fail, the whole batch rolls back.
+//! without one ([`Guard::None`]); if it does fail, the whole batch rolls back.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -49,8 +49,12 @@ struct Ran {
 
 /// Whether a write runs in a savepoint of its own.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Guard {
+pub enum Guard {
+    /// A failing write rolls back alone; the rest of its batch commits.
     Savepoint,
+    /// For a write that returns an error only before it has changed anything or when the
+    /// engine itself fails (I/O, a full disk). Such an error rolls back its whole batch: every
+    /// write in it is answered with an error and nothing of it is stored, as when a commit fails.
     None,
 }
 
@@ -133,30 +137,7 @@ impl GroupCommit {
     /// Queues `work` and waits (asynchronously) for the batch holding it to commit. Once it
     /// has, `after_commit` runs on the writer thread, in commit order, before the caller wakes;
     /// it may take what it needs out of the value.
-    pub async fn write<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        A: FnOnce(&mut T) + Send + 'static,
-    {
-        self.queue_and_wait(Guard::Savepoint, work, after_commit)
-            .await
-    }
-
-    /// [`GroupCommit::write`] without a savepoint, for a write that returns an error only
-    /// before it has changed anything or when the engine itself fails (I/O, a full disk). Such
-    /// an error rolls back its whole batch: every write in it is answered with an error and
-    /// nothing of it is stored, as when a commit fails.
-    pub async fn write_unguarded<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        A: FnOnce(&mut T) + Send + 'static,
-    {
-        self.queue_and_wait(Guard::None, work, after_commit).await
-    }
-
-    async fn queue_and_wait<T, F, A>(
+    pub async fn write<T, F, A>(
         &self,
         guard: Guard,
         work: F,
@@ -424,9 +405,9 @@ mod tests {
     async fn a_failing_write_in_a_savepoint_rolls_back_alone() {
         let (writer, _dir, released) = held_writer();
         let (first, failing, last) = tokio::join!(
-            writer.write(|conn| insert(conn, 1), |_| {}),
-            writer.write(insert_then_fail(2), |_| {}),
-            writer.write(|conn| insert(conn, 3), |_| {}),
+            writer.write(Guard::Savepoint, |conn| insert(conn, 1), |_| {}),
+            writer.write(Guard::Savepoint, insert_then_fail(2), |_| {}),
+            writer.write(Guard::Savepoint, |conn| insert(conn, 3), |_| {}),
         );
         released.await.unwrap();
         assert!(first.is_ok() && last.is_ok());
@@ -438,9 +419,9 @@ mod tests {
     async fn a_failing_write_without_a_savepoint_rolls_back_its_batch() {
         let (writer, _dir, released) = held_writer();
         let (first, failing, last) = tokio::join!(
-            writer.write_unguarded(|conn| insert(conn, 1), |_| {}),
-            writer.write_unguarded(insert_then_fail(2), |_| {}),
-            writer.write(|conn| insert(conn, 3), |_| {}),
+            writer.write(Guard::None, |conn| insert(conn, 1), |_| {}),
+            writer.write(Guard::None, insert_then_fail(2), |_| {}),
+            writer.write(Guard::Savepoint, |conn| insert(conn, 3), |_| {}),
         );
         released.await.unwrap();
         let failed = format!("{:?}", failing.unwrap_err());
@@ -449,7 +430,7 @@ mod tests {
         assert_eq!(stored(&writer), Vec::<i64>::new());
         // The writer goes on: the next batch commits.
         writer
-            .write_unguarded(|conn| insert(conn, 4), |_| {})
+            .write(Guard::None, |conn| insert(conn, 4), |_| {})
             .await
             .unwrap();
         assert_eq!(stored(&writer), vec![4]);

@@ -16,6 +16,7 @@ use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use group_commit::GroupCommit;
+pub use group_commit::Guard;
 
 use crate::error::AppError;
 
@@ -209,17 +210,14 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         A: FnOnce(&mut T) + Send + 'static,
     {
-        if let Some(writer) = &self.sqlite_writer {
-            return writer.write(work, after_commit).await;
-        }
-        self.write_on_pool(work, after_commit).await
+        self.write_with(Guard::Savepoint, work, after_commit).await
     }
 
-    /// [`Db::write_then`] for a write that fails only before changing anything or when the
-    /// engine itself fails: on SQLite it runs without a savepoint of its own (see
-    /// [`GroupCommit::write_unguarded`]); on PostgreSQL it is a transaction like any other.
-    pub async fn write_unguarded_then<T, F, A>(
+    /// [`Db::write_then`] choosing whether the write gets a savepoint of its own on SQLite (see
+    /// [`Guard`]); on PostgreSQL every write is a transaction of its own either way.
+    pub async fn write_with<T, F, A>(
         &self,
+        guard: Guard,
         work: F,
         after_commit: A,
     ) -> Result<T, AppError>
@@ -229,17 +227,8 @@ impl Db {
         A: FnOnce(&mut T) + Send + 'static,
     {
         if let Some(writer) = &self.sqlite_writer {
-            return writer.write_unguarded(work, after_commit).await;
+            return writer.write(guard, work, after_commit).await;
         }
-        self.write_on_pool(work, after_commit).await
-    }
-
-    async fn write_on_pool<T, F, A>(&self, work: F, after_commit: A) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        A: FnOnce(&mut T) + Send + 'static,
-    {
         let db = self.clone();
         actix_web::web::block(move || {
             let mut result = db.write_blocking(work);

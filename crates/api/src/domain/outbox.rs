@@ -10,7 +10,7 @@ use switchboard_types::events::EventPayload;
 use std::sync::Arc;
 
 use crate::clock::now;
-use crate::db::Backend;
+use crate::db::{Backend, Guard};
 use crate::error::AppError;
 use crate::realtime::bus::Published;
 use crate::state::AppState;
@@ -87,23 +87,23 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
     {
-        self.transact_with(false, tenant_id, work).await
+        self.transact_with(Guard::Savepoint, tenant_id, work).await
     }
 
     /// [`AppState::transact`] for work that returns an error only before it has changed
     /// anything (or when the engine fails): on SQLite it needs no savepoint of its own (see
-    /// `GroupCommit::write_unguarded`).
+    /// [`Guard::None`]).
     pub async fn transact_unguarded<T, F>(&self, tenant_id: &str, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
     {
-        self.transact_with(true, tenant_id, work).await
+        self.transact_with(Guard::None, tenant_id, work).await
     }
 
     async fn transact_with<T, F>(
         &self,
-        unguarded: bool,
+        guard: Guard,
         tenant_id: &str,
         work: F,
     ) -> Result<T, AppError>
@@ -131,11 +131,7 @@ impl AppState {
                 publish(Arc::new(Published { tenant_id, events }));
             }
         };
-        let (value, _published, staged) = if unguarded {
-            self.db.write_unguarded_then(work, publish).await?
-        } else {
-            self.db.write_then(work, publish).await?
-        };
+        let (value, _published, staged) = self.db.write_with(guard, work, publish).await?;
         if !staged.is_empty() {
             self.sequencer.staged(tenant_id, staged);
         }
