@@ -114,7 +114,9 @@ impl QueryId for ReadThread<'_> {
 
 impl QueryFragment<Pg> for ReadThread<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        // Columns in the order of `Conversation`'s fields (its table's order).
+        // Columns in the order of `Conversation`'s fields (its table's order). Rows are found by
+        // their keys and the tenant is checked on them (`IS TRUE`: not an index condition; see
+        // `push_record_activity`), here and in `AppendIfUnchanged`.
         out.push_sql(
             "SELECT c.id, c.tenant_id, c.visitor_id, c.channel, c.status, c.assignee_id, \
              c.needs_agent_since, c.agent_requested, c.booked, c.rating, c.pending_handoff_id, \
@@ -128,7 +130,7 @@ impl QueryFragment<Pg> for ReadThread<'_> {
         out.push_bind_param::<Text, _>(self.client_id)?;
         out.push_sql(
             ") FROM conversations c \
-             JOIN visitors v ON v.id = c.visitor_id AND v.tenant_id = c.tenant_id \
+             JOIN visitors v ON v.id = c.visitor_id AND (v.tenant_id = c.tenant_id) IS TRUE \
              LEFT JOIN users u ON u.id = c.assignee_id AND u.tenant_id = c.tenant_id \
              WHERE c.tenant_id = ",
         );
@@ -176,7 +178,7 @@ impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
         out.push_bind_param::<Text, _>(&v.conversation)?;
         out.push_sql(
             "::xid AND (SELECT vv.xmin FROM visitors vv WHERE vv.id = conversations.visitor_id \
-             AND vv.tenant_id = conversations.tenant_id) = ",
+             AND (vv.tenant_id = conversations.tenant_id) IS TRUE) = ",
         );
         out.push_bind_param::<Text, _>(&v.visitor)?;
         out.push_sql(
