@@ -50,6 +50,13 @@ async fn prune_events(state: &AppState) {
     let retention =
         ChronoDuration::from_std(state.config.event_retention).unwrap_or(ChronoDuration::days(7));
     let before = now() - retention;
+    let summarized = state
+        .db
+        .write_in_one_statement(|conn| Ok(store::events::summarize_ages(conn)?))
+        .await;
+    if let Err(error) = summarized {
+        tracing::warn!(%error, "summarizing event ages failed");
+    }
     match state
         .db
         .write(move |conn| Ok(store::events::prune(conn, before)?))
