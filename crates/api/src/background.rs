@@ -1,11 +1,13 @@
 //! Periodic work every server process does: numbering events left unnumbered (a process died
-//! between commit and numbering), and pruning old events.
+//! between commit and numbering), pruning old events, and on PostgreSQL with autovacuum off, its
+//! vacuum and analyze (`db::maintenance`).
 
 use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
 
 use crate::clock::now;
+use crate::db::{maintenance, Backend, DbConnection};
 use crate::state::AppState;
 use crate::store;
 
@@ -15,6 +17,7 @@ pub async fn run(state: AppState) {
     let mut seconds: u64 = 0;
     // Prune about twice per retention period, at most hourly.
     let prune_every = (state.config.event_retention.as_secs() / 2).clamp(1, 3600);
+    let maintain_every = state.config.db_maintenance_every.as_secs().max(1);
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
@@ -23,6 +26,9 @@ pub async fn run(state: AppState) {
         }
         if seconds.is_multiple_of(prune_every) {
             prune_events(&state).await;
+        }
+        if seconds.is_multiple_of(maintain_every) && state.db.backend() == Backend::Postgres {
+            maintain_tables(&state).await;
         }
         seconds += 1;
     }
@@ -65,5 +71,21 @@ async fn prune_events(state: &AppState) {
         Ok(0) => {}
         Ok(pruned) => tracing::info!(pruned, "pruned old events"),
         Err(error) => tracing::warn!(%error, "pruning events failed"),
+    }
+}
+
+/// Vacuums and analyzes what autovacuum would, if it is off (PostgreSQL only).
+async fn maintain_tables(state: &AppState) {
+    let result = state
+        .db
+        .read(|conn| match conn {
+            DbConnection::Postgresql(pg) => Ok(maintenance::run_due(pg)?),
+            DbConnection::Sqlite(_) => Ok(Vec::new()),
+        })
+        .await;
+    match result {
+        Ok(ran) if ran.is_empty() => {}
+        Ok(ran) => tracing::debug!(?ran, "autovacuum is off: vacuumed and analyzed tables"),
+        Err(error) => tracing::warn!(%error, "vacuum or analyze failed"),
     }
 }

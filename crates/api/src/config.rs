@@ -55,6 +55,9 @@ pub struct Config {
     pub socket_silence_limit: Duration,
     /// Events are kept this long for resuming (`EVENT_RETENTION_SECS`, 7 days).
     pub event_retention: Duration,
+    /// How often PostgreSQL tables are checked for the vacuum and analyze that autovacuum would
+    /// do, when it is off (`DB_MAINTENANCE_SECS`, 30; see `db::maintenance`).
+    pub db_maintenance_every: Duration,
 }
 
 impl Config {
@@ -117,6 +120,7 @@ impl Config {
             event_retention: Duration::from_secs(
                 number("EVENT_RETENTION_SECS", 7 * 86_400)?.max(1),
             ),
+            db_maintenance_every: Duration::from_secs(number("DB_MAINTENANCE_SECS", 30)?.max(1)),
             data_dir,
         })
     }

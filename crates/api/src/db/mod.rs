@@ -3,6 +3,7 @@
 //! actix's blocking pool so diesel never blocks an async worker.
 
 pub mod group_commit;
+pub mod maintenance;
 pub mod schema;
 mod sqlite_planner;
 

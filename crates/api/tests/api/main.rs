@@ -16,6 +16,7 @@ mod handoffs;
 mod health;
 mod isolation;
 mod listing;
+mod maintenance;
 mod multiprocess;
 mod open_thread;
 mod overview;
