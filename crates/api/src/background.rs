@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Duration as ChronoDuration;
 
 use crate::clock::now;
-use crate::db::{maintenance, Backend, DbConnection};
+use crate::db::maintenance;
 use crate::state::AppState;
 use crate::store;
 
@@ -17,7 +17,7 @@ pub async fn run(state: AppState) {
     let mut seconds: u64 = 0;
     // Prune about twice per retention period, at most hourly.
     let prune_every = (state.config.event_retention.as_secs() / 2).clamp(1, 3600);
-    let maintain_every = state.config.db_maintenance_every.as_secs().max(1);
+    let maintain_every = state.config.db_maintenance_every.as_secs();
     loop {
         tick.tick().await;
         state.sequencer.sweep().await;
@@ -27,7 +27,7 @@ pub async fn run(state: AppState) {
         if seconds.is_multiple_of(prune_every) {
             prune_events(&state).await;
         }
-        if seconds.is_multiple_of(maintain_every) && state.db.backend() == Backend::Postgres {
+        if seconds.is_multiple_of(maintain_every) {
             maintain_tables(&state).await;
         }
         seconds += 1;
@@ -56,13 +56,6 @@ async fn prune_events(state: &AppState) {
     let retention =
         ChronoDuration::from_std(state.config.event_retention).unwrap_or(ChronoDuration::days(7));
     let before = now() - retention;
-    let summarized = state
-        .db
-        .write_in_one_statement(|conn| Ok(store::events::summarize_ages(conn)?))
-        .await;
-    if let Err(error) = summarized {
-        tracing::warn!(%error, "summarizing event ages failed");
-    }
     match state
         .db
         .write(move |conn| Ok(store::events::prune(conn, before)?))
@@ -74,15 +67,9 @@ async fn prune_events(state: &AppState) {
     }
 }
 
-/// Vacuums and analyzes what autovacuum would, if it is off (PostgreSQL only).
+/// Vacuums and analyzes what autovacuum would, if it is off (PostgreSQL; nothing on SQLite).
 async fn maintain_tables(state: &AppState) {
-    let result = state
-        .db
-        .read(|conn| match conn {
-            DbConnection::Postgresql(pg) => Ok(maintenance::run_due(pg)?),
-            DbConnection::Sqlite(_) => Ok(Vec::new()),
-        })
-        .await;
+    let result = state.db.read(|conn| Ok(maintenance::run_due(conn)?)).await;
     match result {
         Ok(ran) if ran.is_empty() => {}
         Ok(ran) => tracing::debug!(?ran, "autovacuum is off: vacuumed and analyzed tables"),

@@ -17,8 +17,10 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::DbConnection;
+
 /// A table that autovacuum would work on now, and the command that does it.
-#[derive(QueryableByName, Debug, PartialEq, Eq)]
+#[derive(QueryableByName)]
 struct Due {
     #[diesel(sql_type = Text)]
     relname: String,
@@ -50,8 +52,11 @@ struct Locked {
 
 /// Vacuums or analyzes every table of this database that is due, one at a time, outside any
 /// transaction (VACUUM cannot run in one), unless another process is doing it now. Returns what
-/// it ran, e.g. `ANALYZE "messages"`.
-pub fn run_due(pg: &mut PgConnection) -> QueryResult<Vec<String>> {
+/// it ran, e.g. `ANALYZE "messages"`. SQLite needs none of it.
+pub fn run_due(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(Vec::new());
+    };
     let lock: Locked = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
         .bind::<diesel::sql_types::BigInt, _>(MAINTAINING)
         .get_result(pg)?;

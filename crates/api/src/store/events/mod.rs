@@ -278,16 +278,6 @@ pub fn tenants_with_pending(
         .load(conn)
 }
 
-/// Brings PostgreSQL's BRIN index on event ages up to date (pages written since it was last
-/// summarized are otherwise read in full by every search), so that [`prune`] reads only old
-/// pages; without autovacuum nothing else summarizes them. SQLite's age index is a B-tree.
-pub fn summarize_ages(conn: &mut Conn) -> QueryResult<()> {
-    if let Conn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT brin_summarize_new_values('events_age')").execute(pg)?;
-    }
-    Ok(())
-}
-
 /// Deletes numbered events older than `before`, with their data (resuming from before then
 /// gets `resync`). Run it in a transaction.
 pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
