@@ -102,6 +102,8 @@ impl Application {
             config: Arc::new(config),
             jwt,
         };
+        // Before serving, so that a dashboard resuming after a crash misses nothing.
+        state.sequencer.number_left_behind().await?;
         let server = serve(state.clone(), listener)?;
         Ok(Application {
             port,

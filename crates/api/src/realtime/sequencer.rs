@@ -154,19 +154,42 @@ impl Sequencer {
         }
     }
 
-    /// Sequences every tenant with events left behind (at start-up, then as a periodic safety
-    /// net for events staged by a process that stopped before numbering them).
+    /// Sequences, in the background, every tenant with events left behind: a periodic safety
+    /// net for events staged by a process that stopped before numbering them. Only events a
+    /// few seconds old count, so this process's own, being numbered right now, are left alone.
     pub async fn sweep(self: &Arc<Self>) {
         let staged_before =
             now() - chrono::Duration::from_std(LEFT_BEHIND_AFTER).unwrap_or_default();
-        match self
-            .db
-            .read(move |conn| Ok(event_store::tenants_with_pending(conn, staged_before)?))
-            .await
-        {
+        match self.tenants_with_pending(staged_before).await {
             Ok(tenants) => tenants.iter().for_each(|t| self.left_behind(t)),
             Err(error) => tracing::warn!(%error, "could not look for unsequenced events"),
         }
+    }
+
+    /// Numbers every event staged before now and still unnumbered, and returns once they are
+    /// numbered and published. Run at start-up, before serving: a process killed between a
+    /// commit and its numbering left those events behind, and dashboards resuming on the
+    /// restarted process get them at once, not after the sweep's few seconds. An event that a
+    /// live process (another one, behind the same database) is numbering meanwhile is numbered
+    /// once: whoever comes second finds it numbered and skips it.
+    pub async fn number_left_behind(self: &Arc<Self>) -> Result<(), AppError> {
+        for tenant in self.tenants_with_pending(now()).await? {
+            let work = Waiting {
+                staged: Vec::new(),
+                sweep: true,
+            };
+            self.sequence(&tenant, work).await?;
+        }
+        Ok(())
+    }
+
+    async fn tenants_with_pending(
+        &self,
+        staged_before: chrono::NaiveDateTime,
+    ) -> Result<Vec<String>, AppError> {
+        self.db
+            .read(move |conn| Ok(event_store::tenants_with_pending(conn, staged_before)?))
+            .await
     }
 }
 

@@ -464,3 +464,24 @@ fn start_process(
     };
     (child, port, rx, logs)
 }
+
+/// Writes what a process killed between a commit and the event's numbering leaves behind: a
+/// committed `agent.availability` event without a number, dated `at`, straight into the
+/// database (the server's own staging function).
+pub fn stage_unnumbered_event(database_url: &str, tenant_id: &str, at: chrono::NaiveDateTime) {
+    use switchboard_api::db::Db;
+    use switchboard_api::store::events::{stage, NewEventRecord};
+
+    let db = Db::connect(database_url, 1).expect("test database");
+    let left = NewEventRecord {
+        tenant_id: tenant_id.to_string(),
+        seq: None,
+        kind: "agent.availability".into(),
+        at,
+        conversation_id: None,
+        visitor_id: None,
+        data: json!({ "user_id": "left-behind", "availability": "away" }).to_string(),
+    };
+    db.write_blocking(move |conn| Ok(stage(conn, vec![left])?))
+        .expect("stage");
+}

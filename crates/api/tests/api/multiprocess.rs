@@ -238,9 +238,6 @@ async fn two_processes_one_database_and_redis_behave_as_one() {
 /// the surviving process's sweep numbers it next in the sequence and dashboards receive it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_left_unnumbered_by_a_stopped_process_is_numbered_and_delivered() {
-    use switchboard_api::db::Db;
-    use switchboard_api::store::events::{stage, NewEventRecord};
-
     let app = TestApp::spawn(Backend::Postgres).await;
     let owner = app.signup("Acme", &email("owner")).await;
     let me = app.get("/api/v1/me", &owner.access).await.expect(200);
@@ -249,20 +246,8 @@ async fn an_event_left_unnumbered_by_a_stopped_process_is_numbered_and_delivered
     let last = dashboard.hello["seq"].as_i64().unwrap();
 
     // What the stopped process left: a committed event without a number, staged a while ago.
-    let db = Db::connect(&app.database_url, 1).expect("test database");
-    db.write_blocking(move |conn| {
-        let left = NewEventRecord {
-            tenant_id,
-            seq: None,
-            kind: "agent.availability".into(),
-            at: chrono::Utc::now().naive_utc() - chrono::Duration::seconds(30),
-            conversation_id: None,
-            visitor_id: None,
-            data: json!({ "user_id": "left-behind", "availability": "away" }).to_string(),
-        };
-        Ok(stage(conn, vec![left])?)
-    })
-    .expect("stage");
+    let staged_at = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(30);
+    stage_unnumbered_event(&app.database_url, &tenant_id, staged_at);
 
     let event = tokio::time::timeout(Duration::from_secs(15), dashboard.recv())
         .await
