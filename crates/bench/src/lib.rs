@@ -81,6 +81,11 @@ impl Server {
     pub fn rss_kib(&self) -> u64 {
         rss_kib(self.child.id())
     }
+
+    /// CPU time the server process has used so far, in milliseconds (from /proc).
+    pub fn cpu_ms(&self) -> u64 {
+        cpu_ms(self.child.id())
+    }
 }
 
 impl Drop for Server {
@@ -104,6 +109,50 @@ pub fn rss_kib(pid: u32) -> u64 {
             })
         })
         .unwrap_or(0)
+}
+
+/// CPU time (user + system) a process has used so far, in milliseconds; 0 if it is gone.
+pub fn cpu_ms(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| cpu_ms_of_stat(&stat))
+        .unwrap_or(0)
+}
+
+/// CPU time used so far by every running process called `name` (all of PostgreSQL's, say), in
+/// milliseconds. A process that exits between two readings takes its time with it, so compare
+/// readings taken while the same processes run.
+pub fn cpu_ms_of_all(name: &str) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter(|stat| {
+            stat.split_once(" (")
+                .and_then(|(_, r)| r.rsplit_once(')'))
+                .map(|(comm, _)| comm)
+                == Some(name)
+        })
+        .map(|stat| cpu_ms_of_stat(&stat))
+        .sum()
+}
+
+/// utime + stime from a `/proc/<pid>/stat` line, in milliseconds (clock ticks are 1/100 s on
+/// Linux: USER_HZ).
+fn cpu_ms_of_stat(stat: &str) -> u64 {
+    // The command name may hold spaces and parentheses: count fields after its last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // Fields 14 and 15 of the line (utime, stime) are the 12th and 13th after the name.
+    (ticks(11) + ticks(12)) * 10
 }
 
 /// The value after `--name` on the command line, or `default` when absent or unparsable.

@@ -23,7 +23,9 @@ use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use switchboard_api::db::DbConnection;
-use switchboard_bench::{arg, header, histogram, pin_self, print_machine_reference, row, Server};
+use switchboard_bench::{
+    arg, cpu_ms_of_all, header, histogram, pin_self, print_machine_reference, row, Server,
+};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
@@ -275,6 +277,7 @@ async fn throughput(
     let total = per_visitor * conversations as u64;
     let interval = Duration::from_nanos(1_000_000_000 * conversations as u64 / rate);
     let acked_ids = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let cpu_before = cpu_now(&setup);
     // Scheduled send -> ack on the visitor's socket: the part of the latency spent storing.
     let ack_latency = Arc::new(std::sync::Mutex::new(histogram()));
     let mut tasks = Vec::new();
@@ -368,6 +371,7 @@ async fn throughput(
         }
         windows[window].record(now.saturating_sub(micros) as u64)?;
     }
+    let cpu = cpu_now(&setup) - cpu_before;
     // Acknowledgements still in flight arrive before the counting.
     let acked_count = || acked_ids.lock().unwrap().len();
     let mut last_acked = usize::MAX;
@@ -406,6 +410,7 @@ async fn throughput(
         acked_ids.len(),
         total.saturating_sub(received)
     );
+    println!("{}", cpu.per_message(total, setup.pg_database.is_some()));
     let p99s: Vec<String> = windows
         .iter()
         .map(|w| format!("{:.0}", w.value_at_quantile(0.99) as f64 / 1000.0))
@@ -415,6 +420,48 @@ async fn throughput(
         task.abort();
     }
     Ok(())
+}
+
+/// CPU time used so far by the servers and by PostgreSQL (all its processes: the machine's
+/// PostgreSQL serves only the benchmark while it runs), in milliseconds. Per message it is a
+/// steadier figure than latency on a machine whose speed drifts: it says what a message costs,
+/// where latency also says how busy the machine was.
+#[derive(Clone, Copy)]
+struct Cpu {
+    servers: u64,
+    postgres: u64,
+}
+
+fn cpu_now(setup: &Setup) -> Cpu {
+    Cpu {
+        servers: setup.servers.iter().map(Server::cpu_ms).sum(),
+        postgres: cpu_ms_of_all("postgres"),
+    }
+}
+
+impl std::ops::Sub for Cpu {
+    type Output = Cpu;
+    fn sub(self, before: Cpu) -> Cpu {
+        Cpu {
+            servers: self.servers.saturating_sub(before.servers),
+            postgres: self.postgres.saturating_sub(before.postgres),
+        }
+    }
+}
+
+impl Cpu {
+    /// One line: CPU per message of the servers, and of PostgreSQL when it is used.
+    fn per_message(self, messages: u64, postgres: bool) -> String {
+        let per = |ms: u64| ms as f64 / messages.max(1) as f64;
+        let mut line = format!(
+            "CPU per message (from /proc, whole run): server processes {:.3} ms",
+            per(self.servers)
+        );
+        if postgres {
+            line.push_str(&format!(", PostgreSQL {:.3} ms", per(self.postgres)));
+        }
+        line
+    }
 }
 
 /// Acknowledged message ids that are not in the database.
