@@ -31,14 +31,16 @@ struct Due {
 /// Autovacuum's default thresholds (`autovacuum_vacuum_threshold`, `..._scale_factor`, and the
 /// same for analyze): 50 rows plus 20% of the table dead, or 50 plus 10% changed since the
 /// last analyze. Nothing is due while autovacuum is on.
-const DUE: &str = "SELECT s.relname::text AS relname, \
-       CASE WHEN s.n_dead_tup > 50 + 0.2 * GREATEST(c.reltuples, 0) \
-            THEN 'VACUUM (ANALYZE)' ELSE 'ANALYZE' END AS command \
-     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
-     WHERE current_setting('autovacuum') = 'off' \
-       AND (s.n_dead_tup > 50 + 0.2 * GREATEST(c.reltuples, 0) \
-            OR s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0)) \
-     ORDER BY s.n_dead_tup + s.n_mod_since_analyze DESC";
+const DUE: &str = "SELECT relname, \
+       CASE WHEN vacuum_due THEN 'VACUUM (ANALYZE)' ELSE 'ANALYZE' END AS command \
+     FROM (SELECT s.relname::text AS relname, \
+                  s.n_dead_tup > 50 + 0.2 * GREATEST(c.reltuples, 0) AS vacuum_due, \
+                  s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0) AS analyze_due, \
+                  s.n_dead_tup + s.n_mod_since_analyze AS changed \
+           FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
+           WHERE current_setting('autovacuum') = 'off') AS t \
+     WHERE vacuum_due OR analyze_due \
+     ORDER BY changed DESC";
 
 /// Session lock taken while maintaining, so that of several processes sharing the database one
 /// does it at a time (the others skip their turn rather than queue behind its VACUUM).
