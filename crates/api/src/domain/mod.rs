@@ -12,6 +12,7 @@ pub mod demo;
 pub mod handoffs;
 pub mod leads;
 pub mod member;
+pub mod message_batch;
 pub mod messages;
 pub mod outbox;
 pub mod people;

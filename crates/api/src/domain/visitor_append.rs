@@ -22,6 +22,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use switchboard_types::events::{EventPayload, MessageCreated};
 use switchboard_types::messages::{MessageKind, Sender};
 
+use super::message_batch::Queued;
 use super::messages::NewMessage;
 use super::outbox::event_record;
 use super::views::{conversation_row, message_view};
@@ -74,8 +75,11 @@ pub async fn try_append(
     if state.db.backend() == Backend::Sqlite {
         return append_on_sqlite(state, ctx, client_id, text).await;
     }
-    let (st, ctx2, mut thread) = (state.clone(), ctx.clone(), std::mem::take(known));
     let new = NewMessage::customer(Some(text.to_string()), None, client_id.to_string());
+    if let Some(stored) = append_in_batch(state, ctx, known, &new).await {
+        return Ok(Some(stored));
+    }
+    let (st, ctx2, mut thread) = (state.clone(), ctx.clone(), std::mem::take(known));
     let (outcome, thread) = state
         .db
         .write_in_one_statement(move |conn| {
@@ -92,6 +96,49 @@ pub async fn try_append(
         Outcome::Duplicate(stored) => Some(stored),
         Outcome::NotHere => None,
     })
+}
+
+/// PostgreSQL, when the socket knows the conversation from its last message: the message goes
+/// in the tenant's next batch (`message_batch`). `None` when it was not written there (no
+/// knowledge yet, a conversation changed since, a resend): the one-by-one path reads again.
+async fn append_in_batch(
+    state: &AppState,
+    ctx: &VisitorCtx,
+    known: &mut KnownThread,
+    new: &NewMessage,
+) -> Option<Stored> {
+    let thread = known.0.take()?;
+    if thread.conversation.status == "resolved" {
+        return None;
+    }
+    let (message, after, created) = next_message(state, &thread, new);
+    let event = event_record(
+        &ctx.tenant_id,
+        &created,
+        Some(&after.id),
+        Some(&ctx.visitor_id),
+    );
+    let queued = Queued {
+        versions: thread.versions.clone(),
+        after,
+        message,
+        event,
+    };
+    let message_id = queued.message.id.clone();
+    let after = queued.after.clone();
+    let written = state
+        .sequencer
+        .write_message(&ctx.tenant_id, queued)
+        .await?;
+    let mut now_known = *thread;
+    now_known.versions.conversation = written.version;
+    now_known.conversation = after;
+    let stored = Stored {
+        message_id,
+        conversation_id: now_known.conversation.id.clone(),
+    };
+    known.0 = Some(Box::new(now_known));
+    Some(stored)
 }
 
 /// The SQLite path: reads, then writes, on the writer thread with nothing in between, so what it

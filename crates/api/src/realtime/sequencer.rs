@@ -8,6 +8,11 @@
 //! numbers everything staged for the tenant in one call of a database function (one round trip,
 //! no explicit transaction). It locks the tenant row, so sequencers in several processes take
 //! turns and numbers follow commit order with no gap.
+//!
+//! The same per-tenant turn writes batches of visitors' messages (`domain::message_batch`),
+//! whose statement numbers their events itself under the same lock: taking turns with the
+//! numbering of staged events keeps a visitor's messages in the order they were sent even when
+//! one went one by one (staged) and the next in a batch.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +21,7 @@ use std::time::Duration;
 use super::bus::{Bus, Published};
 use crate::clock::now;
 use crate::db::Db;
+use crate::domain::message_batch::{self, Pending, Queued, Written};
 use crate::error::AppError;
 use crate::store::events::{self as event_store, EventRecord};
 
@@ -31,6 +37,8 @@ struct Waiting {
     staged: Vec<EventRecord>,
     /// Whether to look for events staged and left behind (by any process).
     sweep: bool,
+    /// Visitors' messages to write in a batch, in the order they were queued.
+    messages: Vec<Pending>,
 }
 
 /// Per-process sequencer; at most one numbering task runs per tenant at a time.
@@ -65,6 +73,18 @@ impl Sequencer {
     /// numbering happens in the background.
     pub fn staged(self: &Arc<Self>, tenant_id: &str, events: Vec<EventRecord>) {
         self.enqueue(tenant_id, |waiting| waiting.staged.extend(events));
+    }
+
+    /// Writes a visitor's message in the tenant's next batch and returns once it is stored and
+    /// its event published; `None` when the batch did not write it.
+    pub async fn write_message(
+        self: &Arc<Self>,
+        tenant_id: &str,
+        queued: Queued,
+    ) -> Option<Written> {
+        let (pending, written) = Pending::new(queued);
+        self.enqueue(tenant_id, |waiting| waiting.messages.push(pending));
+        written.await.ok()
     }
 
     /// Says the tenant may have events left behind by a stopped process.
@@ -103,7 +123,7 @@ impl Sequencer {
     fn take(&self, tenant_id: &str) -> Option<Waiting> {
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
         let waiting = running.get_mut(tenant_id)?;
-        if waiting.staged.is_empty() && !waiting.sweep {
+        if waiting.staged.is_empty() && !waiting.sweep && waiting.messages.is_empty() {
             running.remove(tenant_id);
             return None;
         }
@@ -111,6 +131,7 @@ impl Sequencer {
         Some(Waiting {
             staged: std::mem::replace(&mut waiting.staged, rest),
             sweep: std::mem::take(&mut waiting.sweep),
+            messages: message_batch::take(&mut waiting.messages),
         })
     }
 
@@ -141,6 +162,13 @@ impl Sequencer {
                     break;
                 }
             }
+        }
+        // Last: everything staged before these messages were queued is numbered by now.
+        if !work.messages.is_empty() {
+            message_batch::write(&self.db, tenant_id, work.messages, |events| {
+                self.publish(tenant_id, events)
+            })
+            .await;
         }
         Ok(())
     }
@@ -175,8 +203,8 @@ impl Sequencer {
     pub async fn number_left_behind(self: &Arc<Self>) -> Result<(), AppError> {
         for tenant in self.tenants_with_pending(now()).await? {
             let work = Waiting {
-                staged: Vec::new(),
                 sweep: true,
+                ..Waiting::default()
             };
             self.sequence(&tenant, work).await?;
         }

@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod leads;
 pub mod messages;
 pub mod open_thread;
+pub mod open_thread_batch;
 pub mod presence;
 pub mod quick_replies;
 pub mod ratings;

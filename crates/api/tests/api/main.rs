@@ -17,6 +17,7 @@ mod health;
 mod isolation;
 mod listing;
 mod maintenance;
+mod message_batch;
 mod multiprocess;
 mod open_thread;
 mod overview;

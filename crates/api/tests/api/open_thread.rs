@@ -29,7 +29,7 @@ fn read(pg: &mut PgConnection, owner: &Session, visitor_id: &str, client_id: &st
 }
 
 /// The next message of `thread`, as the domain would build it.
-fn next(thread: &OpenThread, client_id: &str) -> (Message, NewEventRecord, i64) {
+pub(crate) fn next(thread: &OpenThread, client_id: &str) -> (Message, NewEventRecord, i64) {
     let c = &thread.conversation;
     let at = now();
     let message = Message {
@@ -82,16 +82,16 @@ fn run(pg: &mut PgConnection, sql: &str, id: &str) {
 }
 
 #[derive(QueryableByName, Debug, PartialEq)]
-struct Counts {
+pub(crate) struct Counts {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    messages: i64,
+    pub messages: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    message_count: i64,
+    pub message_count: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    staged: i64,
+    pub staged: i64,
 }
 
-fn counts(pg: &mut PgConnection, conversation_id: &str) -> Counts {
+pub(crate) fn counts(pg: &mut PgConnection, conversation_id: &str) -> Counts {
     diesel::sql_query(
         "SELECT (SELECT count(*) FROM messages WHERE conversation_id = $1) AS messages, \
          (SELECT message_count FROM conversations WHERE id = $1) AS message_count, \

@@ -1,0 +1,134 @@
+//! Visitors' messages written together, per tenant, on PostgreSQL.
+//!
+//! A chat's next message is built from what its visitor's socket knows of the conversation
+//! (see `visitor_append`) and queued with the tenant's sequencer, which writes one batch at a
+//! time, in turn with numbering the events other writes staged (`realtime::sequencer`): so an
+//! event committed and staged before a message was queued is always numbered before it, and a
+//! visitor's messages reach the dashboard in the order they were sent. What queues while a batch
+//! is written goes in the next, so batches grow with the load and a lone message goes at once.
+//! Each batch is one statement that also numbers its events (`store::open_thread_batch`). A
+//! message the batch could not write (its conversation changed since it was read, a resend, a
+//! failed batch) comes back unwritten and its caller takes the one-by-one path.
+
+use std::collections::HashSet;
+
+use tokio::sync::oneshot;
+
+use crate::db::Db;
+use crate::store::conversations::Conversation;
+use crate::store::events::{EventRecord, NewEventRecord};
+use crate::store::messages::Message;
+use crate::store::open_thread::Versions;
+use crate::store::open_thread_batch::{self, Append};
+use crate::store::Conn;
+
+/// Most messages per batch: a statement's arrays stay small and a batch quick.
+const MOST_PER_BATCH: usize = 256;
+
+/// A message to write, built from what its socket knew of the conversation.
+pub struct Queued {
+    /// The versions that knowledge was read at.
+    pub versions: Versions,
+    /// The conversation as it is after the message.
+    pub after: Conversation,
+    pub message: Message,
+    /// Its event, not numbered.
+    pub event: NewEventRecord,
+}
+
+/// A message that was written.
+pub struct Written {
+    /// Its event, numbered (and published).
+    pub event: EventRecord,
+    /// The conversation's new version.
+    pub version: String,
+}
+
+/// A queued message with where to say how it went.
+pub struct Pending {
+    queued: Queued,
+    reply: oneshot::Sender<Written>,
+}
+
+impl Pending {
+    /// The message to queue, and where its outcome arrives (an error when it was not written).
+    pub fn new(queued: Queued) -> (Pending, oneshot::Receiver<Written>) {
+        let (reply, written) = oneshot::channel();
+        (Pending { queued, reply }, written)
+    }
+}
+
+/// Takes the next batch from the tenant's queue: in order, at most one message per
+/// conversation (a second one was built on the same version as the first, so it waits, and
+/// will fail its check and be read again).
+pub fn take(queue: &mut Vec<Pending>) -> Vec<Pending> {
+    let mut seen = HashSet::new();
+    let (batch, later): (Vec<Pending>, Vec<Pending>) =
+        std::mem::take(queue).into_iter().partition(|pending| {
+            seen.len() < MOST_PER_BATCH && seen.insert(pending.queued.after.id.clone())
+        });
+    *queue = later;
+    batch
+}
+
+/// Writes a batch of one tenant's messages, hands the numbered events to `publish`, then
+/// answers each message's caller. A message that was not written (or a batch that failed) gets
+/// no answer: its caller writes it one by one.
+pub async fn write(
+    db: &Db,
+    tenant_id: &str,
+    batch: Vec<Pending>,
+    publish: impl FnOnce(Vec<EventRecord>),
+) {
+    let (queued, replies): (Vec<Queued>, Vec<_>) =
+        batch.into_iter().map(|p| (p.queued, p.reply)).unzip();
+    let tenant = tenant_id.to_string();
+    let outcome = db
+        .write_in_one_statement(move |conn| {
+            let written = match conn {
+                Conn::Postgresql(pg) => open_thread_batch::append(pg, &tenant, &appends(&queued))?,
+                _ => Vec::new(),
+            };
+            Ok((queued, written))
+        })
+        .await;
+    let (queued, written) = match outcome {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            return tracing::warn!(%error, tenant = %tenant_id, "writing a batch of messages failed");
+        }
+    };
+    let events: Vec<EventRecord> = written
+        .iter()
+        .map(|w| numbered(&queued[w.index].event, w))
+        .collect();
+    publish(events.clone());
+    let mut replies: Vec<Option<oneshot::Sender<Written>>> =
+        replies.into_iter().map(Some).collect();
+    for (w, event) in written.into_iter().zip(events) {
+        if let Some(reply) = replies.get_mut(w.index).and_then(Option::take) {
+            let _ = reply.send(Written {
+                event,
+                version: w.version,
+            });
+        }
+    }
+}
+
+fn appends(queued: &[Queued]) -> Vec<Append<'_>> {
+    queued
+        .iter()
+        .map(|q| Append {
+            versions: &q.versions,
+            after: &q.after,
+            message: &q.message,
+            event: &q.event,
+        })
+        .collect()
+}
+
+fn numbered(event: &NewEventRecord, written: &open_thread_batch::Appended) -> EventRecord {
+    let mut record = event.clone().staged_as(written.event_id);
+    record.seq = Some(written.seq);
+    record
+}

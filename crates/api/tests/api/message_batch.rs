@@ -1,0 +1,342 @@
+//! Visitors' messages written together (PostgreSQL, `store::open_thread_batch` and
+//! `domain::message_batch`): a batch writes and numbers what is unchanged since it was read and
+//! nothing of the rest, and many visitors writing at once reach the dashboard in order, each
+//! message once, on both databases.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde_json::Value;
+use switchboard_api::store::events::NewEventRecord;
+use switchboard_api::store::messages::Message;
+use switchboard_api::store::open_thread::{self, OpenThread};
+use switchboard_api::store::open_thread_batch::{self, Append};
+
+use crate::both_dbs;
+use crate::helpers::*;
+use crate::open_thread::{counts, next, Counts};
+use crate::sockets::{EventSocket, VisitorSocket};
+
+/// A message of a batch, as the domain builds it from what the socket knows.
+struct Next {
+    thread: OpenThread,
+    message: Message,
+    event: NewEventRecord,
+    after: switchboard_api::store::conversations::Conversation,
+}
+
+fn next_of(thread: OpenThread, client_id: &str) -> Next {
+    let (message, event, count) = next(&thread, client_id);
+    let mut after = thread.conversation.clone();
+    after.message_count = count;
+    after.last_activity_at = message.created_at;
+    Next {
+        thread,
+        message,
+        event,
+        after,
+    }
+}
+
+fn batch(pg: &mut PgConnection, tenant_id: &str, items: &[&Next]) -> Vec<(usize, i64)> {
+    let appends: Vec<Append> = items
+        .iter()
+        .map(|n| Append {
+            versions: &n.thread.versions,
+            after: &n.after,
+            message: &n.message,
+            event: &n.event,
+        })
+        .collect();
+    open_thread_batch::append(pg, tenant_id, &appends)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.index, a.seq))
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct Seq {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    event_seq: i64,
+}
+
+fn tenant_seq(pg: &mut PgConnection, tenant_id: &str) -> i64 {
+    diesel::sql_query("SELECT event_seq FROM tenants WHERE id = $1")
+        .bind::<diesel::sql_types::Text, _>(tenant_id)
+        .get_result::<Seq>(pg)
+        .unwrap()
+        .event_seq
+}
+
+/// The tenant's counter once the sequencer has numbered every event staged so far (the join's).
+fn settled_seq(pg: &mut PgConnection, tenant_id: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        pending: i64,
+    }
+    for _ in 0..250 {
+        let left: Pending = diesel::sql_query(
+            "SELECT count(*) AS pending FROM events WHERE tenant_id = $1 AND seq IS NULL",
+        )
+        .bind::<diesel::sql_types::Text, _>(tenant_id)
+        .get_result(pg)
+        .unwrap();
+        if left.pending == 0 {
+            return tenant_seq(pg, tenant_id);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("events still unnumbered after 5 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_writes_and_numbers_what_is_unchanged_and_nothing_of_the_rest() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let owner = app.signup("Acme", &email("owner")).await;
+    let key = app.widget_key(&owner).await;
+    let mut visitors = Vec::new();
+    for word in ["a", "b", "c", "d"] {
+        visitors.push(app.visitor_says(&key, word).await.0.visitor_id);
+    }
+    let mut pg = PgConnection::establish(&app.database_url).unwrap();
+    let read = |pg: &mut PgConnection, visitor: &str, client_id: &str| {
+        open_thread::read(pg, &owner.tenant_id, visitor, client_id)
+            .unwrap()
+            .unwrap()
+    };
+    let fresh = next_of(read(&mut pg, &visitors[0], "x-1"), "x-1");
+    let stale = next_of(read(&mut pg, &visitors[1], "x-2"), "x-2");
+    // The first message's client id again: a resend.
+    let first_id: String = {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            client_message_id: String,
+        }
+        let thread = read(&mut pg, &visitors[2], "");
+        diesel::sql_query(
+            "SELECT client_message_id FROM messages WHERE conversation_id = $1 \
+             AND sender = 'customer' LIMIT 1",
+        )
+        .bind::<diesel::sql_types::Text, _>(&thread.conversation.id)
+        .get_result::<Id>(&mut pg)
+        .unwrap()
+        .client_message_id
+    };
+    let resent = next_of(read(&mut pg, &visitors[2], "other"), &first_id);
+    let also_fresh = next_of(read(&mut pg, &visitors[3], "x-4"), "x-4");
+
+    // An agent joins the second conversation after it was read.
+    let stale_id = stale.after.id.clone();
+    app.post(
+        &format!("/api/v1/conversations/{stale_id}/join"),
+        &owner.access,
+        serde_json::json!({}),
+    )
+    .await
+    .expect(200);
+    let before: Vec<Counts> = [&fresh, &stale, &resent, &also_fresh]
+        .iter()
+        .map(|n| counts(&mut pg, &n.after.id))
+        .collect();
+    let seq = settled_seq(&mut pg, &owner.tenant_id);
+
+    let written = batch(
+        &mut pg,
+        &owner.tenant_id,
+        &[&fresh, &stale, &resent, &also_fresh],
+    );
+    // The two unchanged ones, numbered next in batch order; the counter moved by two.
+    assert_eq!(written, vec![(0, seq + 1), (3, seq + 2)]);
+    assert_eq!(tenant_seq(&mut pg, &owner.tenant_id), seq + 2);
+    for (i, n) in [&fresh, &stale, &resent, &also_fresh].iter().enumerate() {
+        let added = i64::from(i == 0 || i == 3);
+        let after = counts(&mut pg, &n.after.id);
+        assert_eq!(after.messages, before[i].messages + added, "message {i}");
+        assert_eq!(after.message_count, before[i].message_count + added, "{i}");
+        assert_eq!(after.staged, before[i].staged + added, "event {i}");
+    }
+
+    // The events are stored numbered, each with its data.
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Event {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        seq: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        conversation_id: String,
+    }
+    let events: Vec<Event> = diesel::sql_query(
+        "SELECT e.seq, e.conversation_id FROM events e JOIN event_data d ON d.event_id = e.id \
+         WHERE e.tenant_id = $1 AND e.seq > $2 ORDER BY e.seq",
+    )
+    .bind::<diesel::sql_types::Text, _>(&owner.tenant_id)
+    .bind::<diesel::sql_types::BigInt, _>(seq)
+    .load(&mut pg)
+    .unwrap();
+    assert_eq!(
+        events,
+        vec![
+            Event {
+                seq: seq + 1,
+                conversation_id: fresh.after.id.clone()
+            },
+            Event {
+                seq: seq + 2,
+                conversation_id: also_fresh.after.id.clone()
+            },
+        ]
+    );
+
+    // Nothing written: nothing numbered, the counter untouched.
+    let again = batch(&mut pg, &owner.tenant_id, &[&stale]);
+    assert!(again.is_empty());
+    assert_eq!(tenant_seq(&mut pg, &owner.tenant_id), seq + 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_waits_for_a_change_in_flight_and_then_respects_it() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let owner = app.signup("Acme", &email("owner")).await;
+    let key = app.widget_key(&owner).await;
+    let visitor = app.visitor_says(&key, "hello").await.0.visitor_id;
+    for (outcome, expect_written) in [("COMMIT", false), ("ROLLBACK", true)] {
+        let mut pg = PgConnection::establish(&app.database_url).unwrap();
+        let client_id = format!("c-{outcome}");
+        let thread = open_thread::read(&mut pg, &owner.tenant_id, &visitor, &client_id)
+            .unwrap()
+            .unwrap();
+        let id = thread.conversation.id.clone();
+        let before = counts(&mut pg, &id);
+
+        let mut other = PgConnection::establish(&app.database_url).unwrap();
+        diesel::sql_query("BEGIN").execute(&mut other).unwrap();
+        diesel::sql_query("UPDATE conversations SET booked = NOT booked WHERE id = $1")
+            .bind::<diesel::sql_types::Text, _>(&id)
+            .execute(&mut other)
+            .unwrap();
+        let tenant = owner.tenant_id.clone();
+        let writer = std::thread::spawn(move || {
+            let n = next_of(thread, &client_id);
+            (batch(&mut pg, &tenant, &[&n]), pg)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!writer.is_finished(), "the batch waits for the row");
+        diesel::sql_query(outcome).execute(&mut other).unwrap();
+        let (written, mut pg) = writer.join().unwrap();
+
+        assert_eq!(
+            written.len(),
+            usize::from(expect_written),
+            "after {outcome}"
+        );
+        let after = counts(&mut pg, &id);
+        let added = i64::from(expect_written);
+        assert_eq!(after.messages, before.messages + added);
+        assert_eq!(after.message_count, before.message_count + added);
+        assert_eq!(after.staged, before.staged + added);
+    }
+}
+
+/// Visitors writing at the same time, each waiting for its ack before the next message.
+const VISITORS: usize = 12;
+const MESSAGES: usize = 15;
+
+both_dbs!(
+    many_visitors_writing_at_once_reach_the_dashboard_in_order_each_message_once,
+    |backend| async move {
+        // Each visitor writes as fast as its acks come back.
+        let app = TestApp::spawn_with(backend, &[("WIDGET_MESSAGES_PER_SECOND", "1000")]).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let key = app.widget_key(&owner).await;
+        let mut dashboard = EventSocket::connect(&app, &owner.access, None).await;
+        let mut last = dashboard.hello["seq"].as_i64().unwrap();
+
+        let mut writers = Vec::new();
+        for v in 0..VISITORS {
+            let mut visitor = VisitorSocket::connect(&app, &key, None).await;
+            writers.push(tokio::spawn(async move {
+                for m in 0..MESSAGES {
+                    visitor.say(&format!("{v}:{m}")).await;
+                }
+                visitor.visitor_id
+            }));
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+
+        // Every message once, in each conversation's order, with its count, no gap in seq.
+        let mut per_conversation: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+        let mut received = 0;
+        while received < VISITORS * MESSAGES {
+            let event: Value = dashboard.recv().await;
+            let Some(seq) = event["seq"].as_i64() else {
+                continue;
+            };
+            assert_eq!(seq, last + 1, "gap or duplicate at {event}");
+            last = seq;
+            if event["type"] != "message.created" {
+                continue;
+            }
+            received += 1;
+            let conversation = &event["data"]["conversation"];
+            per_conversation
+                .entry(conversation["id"].as_str().unwrap().to_string())
+                .or_default()
+                .push((
+                    event["data"]["message"]["body"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    conversation["message_count"].as_i64().unwrap(),
+                ));
+        }
+        assert_eq!(per_conversation.len(), VISITORS);
+        for messages in per_conversation.values() {
+            let v = messages[0].0.split(':').next().unwrap().to_string();
+            let expected: Vec<(String, i64)> = (0..MESSAGES)
+                .map(|m| (format!("{v}:{m}"), m as i64 + 1))
+                .collect();
+            assert_eq!(messages, &expected);
+        }
+        for id in per_conversation.keys() {
+            let detail = app
+                .get(&format!("/api/v1/conversations/{id}"), &owner.access)
+                .await
+                .expect(200);
+            assert_eq!(
+                detail.body["conversation"]["message_count"],
+                MESSAGES as i64
+            );
+        }
+        if backend == Backend::Postgres {
+            assert_every_next_message_was_batched(&app);
+        }
+    }
+);
+
+/// After each visitor's first two messages (the first opens the conversation, the second reads
+/// it and goes one by one), every message was written by a batch: its event was stored numbered in the message's own transaction, never numbered
+/// afterwards (which writes a new version of the event row, in another transaction).
+fn assert_every_next_message_was_batched(app: &TestApp) {
+    #[derive(QueryableByName)]
+    struct Tally {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        batched: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        total: i64,
+    }
+    let mut pg = PgConnection::establish(&app.database_url).unwrap();
+    let tally: Tally = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE e.xmin = m.xmin) AS batched, count(*) AS total \
+         FROM messages m JOIN events e ON e.conversation_id = m.conversation_id \
+         AND e.kind = 'message.created' \
+         JOIN event_data d ON d.event_id = e.id AND strpos(d.data, m.id) > 0",
+    )
+    .get_result(&mut pg)
+    .unwrap();
+    assert_eq!(tally.total, (VISITORS * MESSAGES) as i64);
+    assert_eq!(tally.batched, (VISITORS * (MESSAGES - 2)) as i64);
+}
