@@ -8,8 +8,9 @@
 -- Returns the conversation's new version (`xmin`), or NULL, changing nothing, when the client id
 -- is already stored in it (a resend) or the conversation, its visitor or its assignee is no
 -- longer at the version read. A message with that client id stored meanwhile also moved the
--- conversation, so the version check catches it; a row being changed right now is checked again,
--- at its new version, once that change ends.
+-- conversation, so the version check catches it; a conversation being changed right now is
+-- checked again, at its new version, once that change ends (the visitor's and the assignee's
+-- rows are compared as they were last committed, as in the one-by-one append).
 CREATE FUNCTION record_visitor_message(
     tenant TEXT,
     conversation TEXT,

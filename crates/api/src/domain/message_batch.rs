@@ -2,9 +2,10 @@
 //!
 //! A chat's next message is built from what its visitor's socket knows of the conversation
 //! (see `visitor_append`) and queued with the tenant's sequencer, which writes one batch at a
-//! time, in turn with numbering the events other writes staged (`realtime::sequencer`): so an
-//! event committed and staged before a message was queued is always numbered before it, and a
-//! visitor's messages reach the dashboard in the order they were sent. What queues while a batch
+//! time, in turn with numbering the events other writes staged (`realtime::sequencer`), and
+//! only in a turn that numbers everything staged before: so an event committed and staged
+//! before a message was queued is numbered before it, and a visitor's messages reach the
+//! dashboard in the order they were sent. What queues while a batch
 //! is written goes in the next, so batches grow with the load and a lone message goes at once.
 //! Each batch is one statement that also numbers its events (`store::open_thread_batch`). A
 //! message the batch could not write (its conversation changed since it was read, a resend, a
@@ -59,8 +60,8 @@ impl Pending {
 }
 
 /// Takes the next batch from the tenant's queue: in order, at most one message per
-/// conversation (a second one was built on the same version as the first, so it waits, and
-/// will fail its check and be read again).
+/// conversation (a second one was built on the same version as the first, so it waits for the
+/// next batch, where it fails its check and its caller reads the conversation again).
 pub fn take(queue: &mut Vec<Pending>) -> Vec<Pending> {
     let mut seen = HashSet::new();
     let (batch, later): (Vec<Pending>, Vec<Pending>) =
@@ -95,17 +96,20 @@ pub async fn write(
     let (queued, written) = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
-            return tracing::warn!(%error, tenant = %tenant_id, "writing a batch of messages failed");
+            // If it committed all the same (the connection broke on the answer), the
+            // dispatcher's position check finds its events in the database and sends them.
+            tracing::warn!(%error, tenant = %tenant_id, "writing a batch of messages failed");
+            return;
         }
     };
-    let events: Vec<EventRecord> = written
-        .iter()
-        .map(|w| numbered(&queued[w.index].event, w))
+    let written: Vec<(EventRecord, open_thread_batch::Appended)> = written
+        .into_iter()
+        .filter_map(|w| Some((numbered(&queued.get(w.index)?.event, &w), w)))
         .collect();
-    publish(events.clone());
+    publish(written.iter().map(|(event, _)| event.clone()).collect());
     let mut replies: Vec<Option<oneshot::Sender<Written>>> =
         replies.into_iter().map(Some).collect();
-    for (w, event) in written.into_iter().zip(events) {
+    for (event, w) in written {
         if let Some(reply) = replies.get_mut(w.index).and_then(Option::take) {
             let _ = reply.send(Written {
                 event,

@@ -8,11 +8,14 @@ use switchboard_types::page::Page;
 use crate::error::{AppError, Violations};
 
 /// Checks that `value`, trimmed, has between `min` and `max` characters (not bytes: names in
-/// any script count the same). Returns the trimmed text.
+/// any script count the same) and no NUL character (PostgreSQL cannot store one in text, so it
+/// would fail the write instead of getting a clear answer). Returns the trimmed text.
 pub fn text(v: &mut Violations, field: &str, value: &str, min: usize, max: usize) -> String {
     let trimmed = value.trim();
     let chars = trimmed.chars().count();
-    if chars < min {
+    if trimmed.contains('\0') {
+        v.add(field, "must not contain the NUL character");
+    } else if chars < min {
         v.add(
             field,
             if min == 1 {
@@ -152,6 +155,16 @@ mod tests {
         assert_eq!(
             v.finish().unwrap_err().body().error.details["fields"]["other"],
             "is required"
+        );
+    }
+
+    #[test]
+    fn text_refuses_the_nul_character() {
+        let mut v = Violations::default();
+        text(&mut v, "text", "a\0b", 1, 10);
+        assert_eq!(
+            v.finish().unwrap_err().body().error.details["fields"]["text"],
+            "must not contain the NUL character"
         );
     }
 

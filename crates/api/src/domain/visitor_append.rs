@@ -6,9 +6,11 @@
 //! than the work it carries. Here one statement reads what the message and its event need, with
 //! the row versions it read, and one statement writes message, conversation activity and event
 //! together, only if those rows are still at those versions. The visitor's socket keeps what it
-//! wrote last ([`KnownThread`]), so the next message of an active chat skips the read. A
-//! conversation that changed in between (an agent joined, another tab wrote, the pre-chat form
-//! was sent) is read again.
+//! wrote last ([`KnownThread`]), so the next message of an active chat skips the read: it joins
+//! the tenant's next batch (`message_batch`), written with other visitors' messages in one
+//! statement that numbers their events too. A conversation that changed in between (an agent
+//! joined, another tab wrote, the pre-chat form was sent) is read again, and that message goes
+//! one by one, its event staged for the sequencer.
 //!
 //! SQLite, without a savepoint: its single writer already commits messages in batches, but runs
 //! each write of a batch in a savepoint, and a savepoint makes SQLite copy every page the write
@@ -100,7 +102,8 @@ pub async fn try_append(
 
 /// PostgreSQL, when the socket knows the conversation from its last message: the message goes
 /// in the tenant's next batch (`message_batch`). `None` when it was not written there (no
-/// knowledge yet, a conversation changed since, a resend): the one-by-one path reads again.
+/// knowledge yet, a resolved conversation, one changed since, a resend, a failed batch): the
+/// one-by-one path reads again.
 async fn append_in_batch(
     state: &AppState,
     ctx: &VisitorCtx,

@@ -30,7 +30,7 @@ const BATCH: usize = 500;
 /// Staged events older than this are the sweep's (their process stopped before numbering).
 const LEFT_BEHIND_AFTER: Duration = Duration::from_secs(5);
 
-/// What a tenant has waiting to be numbered in this process.
+/// What a tenant has waiting in this process: events to number, messages to write.
 #[derive(Default)]
 struct Waiting {
     /// Events this process staged and committed, in commit order.
@@ -39,6 +39,28 @@ struct Waiting {
     sweep: bool,
     /// Visitors' messages to write in a batch, in the order they were queued.
     messages: Vec<Pending>,
+}
+
+impl Waiting {
+    /// Takes the next turn's work: up to a batch of staged events, the sweep if asked, and a
+    /// batch of messages only in a turn that numbers everything staged so far (an event staged
+    /// before a message was queued must get the lower number). `None` when nothing waits.
+    fn next_turn(&mut self) -> Option<Waiting> {
+        if self.staged.is_empty() && !self.sweep && self.messages.is_empty() {
+            return None;
+        }
+        let rest = self.staged.split_off(self.staged.len().min(BATCH));
+        let messages = if rest.is_empty() {
+            message_batch::take(&mut self.messages)
+        } else {
+            Vec::new()
+        };
+        Some(Waiting {
+            staged: std::mem::replace(&mut self.staged, rest),
+            sweep: std::mem::take(&mut self.sweep),
+            messages,
+        })
+    }
 }
 
 /// Per-process sequencer; at most one numbering task runs per tenant at a time.
@@ -112,7 +134,8 @@ impl Sequencer {
     async fn drain(self: Arc<Self>, tenant_id: String) {
         while let Some(work) = self.take(&tenant_id) {
             if let Err(error) = self.sequence(&tenant_id, work).await {
-                // The events stay staged; the sweep numbers them once they are old enough.
+                // Staged events not numbered are put back first in line; the turn's messages go
+                // back to their callers unwritten, who write them one by one.
                 tracing::warn!(%error, tenant = %tenant_id, "sequencing events failed");
                 actix_web::rt::time::sleep(Duration::from_millis(200)).await;
             }
@@ -122,17 +145,20 @@ impl Sequencer {
     /// Takes up to a batch of waiting work, or marks the tenant idle when there is none.
     fn take(&self, tenant_id: &str) -> Option<Waiting> {
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        let waiting = running.get_mut(tenant_id)?;
-        if waiting.staged.is_empty() && !waiting.sweep && waiting.messages.is_empty() {
+        let turn = running.get_mut(tenant_id)?.next_turn();
+        if turn.is_none() {
             running.remove(tenant_id);
-            return None;
         }
-        let rest = waiting.staged.split_off(waiting.staged.len().min(BATCH));
-        Some(Waiting {
-            staged: std::mem::replace(&mut waiting.staged, rest),
-            sweep: std::mem::take(&mut waiting.sweep),
-            messages: message_batch::take(&mut waiting.messages),
-        })
+        turn
+    }
+
+    /// Puts staged events back at the head of the tenant's line (their numbering failed).
+    fn put_back(&self, tenant_id: &str, mut events: Vec<EventRecord>) {
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(waiting) = running.get_mut(tenant_id) {
+            events.append(&mut waiting.staged);
+            waiting.staged = events;
+        }
     }
 
     async fn sequence(&self, tenant_id: &str, work: Waiting) -> Result<(), AppError> {
@@ -144,7 +170,14 @@ impl Sequencer {
                 .write_in_one_statement(move |conn| {
                     Ok(event_store::sequence_staged(conn, &tenant, &ids)?)
                 })
-                .await?;
+                .await;
+            let numbered = match numbered {
+                Ok(numbered) => numbered,
+                Err(error) => {
+                    self.put_back(tenant_id, work.staged);
+                    return Err(error);
+                }
+            };
             self.publish(tenant_id, with_numbers(work.staged, &numbered));
         }
         if work.sweep {
@@ -238,6 +271,10 @@ fn with_numbers(staged: Vec<EventRecord>, numbered: &[(i64, i64)]) -> Vec<EventR
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::conversations::Conversation;
+    use crate::store::events::NewEventRecord;
+    use crate::store::messages::Message;
+    use crate::store::open_thread::Versions;
 
     fn staged(id: i64) -> EventRecord {
         EventRecord {
@@ -250,6 +287,80 @@ mod tests {
             visitor_id: None,
             data: format!("{{\"n\":{id}}}"),
         }
+    }
+
+    /// A visitor's message queued for a batch.
+    fn message() -> Pending {
+        let at = now();
+        let after = Conversation {
+            id: "c".into(),
+            tenant_id: "t".into(),
+            visitor_id: "v".into(),
+            channel: "web".into(),
+            status: "ai".into(),
+            assignee_id: None,
+            needs_agent_since: None,
+            agent_requested: false,
+            booked: false,
+            rating: None,
+            pending_handoff_id: None,
+            message_count: 2,
+            shard: 0,
+            started_at: at,
+            last_activity_at: at,
+            resolved_at: None,
+            resolved_by: None,
+            last_customer_message_at: Some(at),
+        };
+        let message = Message {
+            id: "m".into(),
+            tenant_id: "t".into(),
+            conversation_id: "c".into(),
+            sender: "customer".into(),
+            sender_user_id: None,
+            kind: "text".into(),
+            body: Some("hi".into()),
+            attachment_id: None,
+            payload: None,
+            client_message_id: Some("k".into()),
+            created_at: at,
+        };
+        let event = NewEventRecord {
+            tenant_id: "t".into(),
+            seq: None,
+            kind: "message.created".into(),
+            at,
+            conversation_id: Some("c".into()),
+            visitor_id: Some("v".into()),
+            data: "{}".into(),
+        };
+        let queued = Queued {
+            versions: Versions::default(),
+            after,
+            message,
+            event,
+        };
+        Pending::new(queued).0
+    }
+
+    #[test]
+    fn a_message_waits_until_everything_staged_before_it_is_numbered() {
+        let mut waiting = Waiting {
+            staged: (1..=BATCH as i64 + 200).map(staged).collect(),
+            sweep: false,
+            messages: vec![message()],
+        };
+        let first = waiting.next_turn().unwrap();
+        assert_eq!(first.staged.len(), BATCH);
+        assert!(
+            first.messages.is_empty(),
+            "200 staged events are still ahead"
+        );
+        let second = waiting.next_turn().unwrap();
+        assert_eq!(second.staged.first().map(|e| e.id), Some(BATCH as i64 + 1));
+        assert_eq!(second.staged.len(), 200);
+        assert_eq!(second.messages.len(), 1);
+        assert!(waiting.next_turn().is_none());
     }
 
     #[test]

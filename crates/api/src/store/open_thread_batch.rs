@@ -6,16 +6,19 @@
 //! event a second write when the sequencer numbered it (an update of the event row, and a
 //! transaction holding the tenant's counter). Batched, a busy tenant's messages share one
 //! statement, one commit and one bump of the counter, and their events are written once,
-//! already numbered. Numbering here holds the tenant's row from the bump to the commit, a
-//! fraction of a millisecond; the sequencer and the batches of other processes take turns on it
-//! as they do among themselves, so numbers still follow commit order with no gap.
+//! already numbered. The counter is bumped once the messages are stored, and its row is held
+//! from there through the events' inserts to the commit (its WAL flush included, as in the
+//! sequencer's numbering); the sequencer and the batches of other processes take turns on it as
+//! they do among themselves, so numbers still follow commit order with no gap.
 //!
 //! Each message is written only if its conversation, visitor and assignee are still at the
 //! versions it was read at (as in `open_thread::append_if_unchanged`) and its client id is new
 //! in the conversation; those that are not come back missing from the result and nothing of
 //! them is written. That check and the conversation's update are a database function
 //! (`record_visitor_message`, in the migrations) called per message, so they keep the plan of
-//! a single-row statement. The text is fixed, so each connection plans it once.
+//! a single-row statement. Conversations are taken in the order of their ids, so two batches
+//! (of two processes) that share some lock them in the same order and never deadlock. The text
+//! is fixed, so each connection plans it once.
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
@@ -49,8 +52,9 @@ pub struct Appended {
     pub version: String,
 }
 
-/// Writes what it can of `batch` (all of one tenant, at most one message per conversation) in
-/// one statement and returns what it wrote, in sequence order.
+/// Writes what it can of `batch` (all of one tenant) in one statement and returns what it
+/// wrote, in sequence order. Of two messages to one conversation only the first can be written
+/// (the second was built on the version the first replaces).
 pub fn append(
     pg: &mut PgConnection,
     tenant_id: &str,
@@ -59,18 +63,23 @@ pub fn append(
     if batch.is_empty() {
         return Ok(Vec::new());
     }
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|a, b| batch[*a].after.id.cmp(&batch[*b].after.id));
     let rows: Vec<(i64, i64, i64, String)> = AppendBatch {
         tenant_id,
-        columns: Columns::of(batch),
+        columns: Columns::of(order.iter().map(|i| &batch[*i])),
     }
     .load(pg)?;
     let mut written: Vec<Appended> = rows
         .into_iter()
-        .map(|(n, event_id, seq, version)| Appended {
-            index: usize::try_from(n - 1).unwrap_or(usize::MAX),
-            event_id,
-            seq,
-            version,
+        .filter_map(|(n, event_id, seq, version)| {
+            let place = usize::try_from(n - 1).ok()?;
+            Some(Appended {
+                index: *order.get(place)?,
+                event_id,
+                seq,
+                version,
+            })
         })
         .collect();
     written.sort_by_key(|a| a.seq);
@@ -104,7 +113,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(batch: &[Append<'_>]) -> Columns {
+    fn of<'a, 'b: 'a>(batch: impl Iterator<Item = &'a Append<'b>>) -> Columns {
         let mut c = Columns::default();
         for a in batch {
             c.conversation_id.push(a.after.id.clone());
@@ -191,17 +200,16 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
              event_kind, event_at, visitor_id, data, n)), ",
         );
         // Each conversation moves only if it is still at the versions read and the client id
-        // is new in it (`record_visitor_message`, in the migrations: one row by its key).
-        // Message and event follow only from conversations moved here: all three or none.
-        out.push_sql(
-            "moved AS MATERIALIZED (SELECT i.conversation_id AS id, record_visitor_message(",
-        );
+        // is new in it (`record_visitor_message`, in the migrations: one row by its key), once
+        // per message, in the input's order (by conversation id, see `append`). Message and event follow only from conversations moved
+        // here, joined by the message's place (`n`): all three or none.
+        out.push_sql("moved AS MATERIALIZED (SELECT i.n, record_visitor_message(");
         out.push_bind_param::<Text, _>(self.tenant_id)?;
         out.push_sql(
             ", i.conversation_id, i.conversation_v, i.visitor_v, i.assignee_v, i.message_count, \
              i.last_activity_at, i.last_customer_message_at, i.client_message_id) AS version \
              FROM input i), \
-             updated AS (SELECT id, version FROM moved WHERE version IS NOT NULL), \
+             updated AS (SELECT n, version FROM moved WHERE version IS NOT NULL), \
              stored AS (INSERT INTO messages (id, tenant_id, conversation_id, sender, \
              sender_user_id, kind, body, attachment_id, payload, client_message_id, created_at) \
              SELECT i.message_id, ",
@@ -210,30 +218,29 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
         out.push_sql(
             ", i.conversation_id, i.sender, i.sender_user_id, i.kind, i.body, i.attachment_id, \
              i.payload, i.client_message_id, i.created_at \
-             FROM updated u JOIN input i ON i.conversation_id = u.id), ",
+             FROM updated u JOIN input i ON i.n = u.n RETURNING 1), ",
         );
-        // The tenant's counter moves last, so its row is held only from here to the commit.
+        // The counter moves once the messages are stored (counting them makes them go first).
         out.push_sql(
-            "bumped AS (UPDATE tenants t SET event_seq = t.event_seq + n.count \
-             FROM (SELECT count(*) AS count FROM updated) n WHERE t.id = ",
+            "bumped AS (UPDATE tenants t SET event_seq = t.event_seq + stored_count.count \
+             FROM (SELECT count(*) AS count FROM stored) stored_count WHERE t.id = ",
         );
         out.push_bind_param::<Text, _>(self.tenant_id)?;
         out.push_sql(
-            " AND n.count > 0 RETURNING t.event_seq - n.count AS base), \
+            " AND stored_count.count > 0 \
+             RETURNING t.event_seq - stored_count.count AS base), \
+             numbers AS (SELECT u.n, u.version, b.base + row_number() OVER (ORDER BY u.n) AS seq \
+             FROM updated u CROSS JOIN bumped b), \
              numbered AS (INSERT INTO events (tenant_id, seq, kind, at, conversation_id, \
              visitor_id) SELECT ",
         );
         out.push_bind_param::<Text, _>(self.tenant_id)?;
         out.push_sql(
-            ", b.base + row_number() OVER (ORDER BY i.n), i.event_kind, i.event_at, \
-             i.conversation_id, i.visitor_id FROM updated u \
-             JOIN input i ON i.conversation_id = u.id CROSS JOIN bumped b \
-             RETURNING id, seq, conversation_id), \
+            ", s.seq, i.event_kind, i.event_at, i.conversation_id, i.visitor_id \
+             FROM numbers s JOIN input i ON i.n = s.n RETURNING id, seq), \
              payload AS (INSERT INTO event_data (event_id, data) SELECT e.id, i.data \
-             FROM numbered e JOIN input i ON i.conversation_id = e.conversation_id) \
-             SELECT i.n, e.id, e.seq, u.version FROM numbered e \
-             JOIN updated u ON u.id = e.conversation_id \
-             JOIN input i ON i.conversation_id = u.id",
+             FROM numbered e JOIN numbers s ON s.seq = e.seq JOIN input i ON i.n = s.n) \
+             SELECT s.n, e.id, e.seq, s.version FROM numbered e JOIN numbers s ON s.seq = e.seq",
         );
         Ok(())
     }

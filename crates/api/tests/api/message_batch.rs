@@ -126,7 +126,13 @@ async fn a_batch_writes_and_numbers_what_is_unchanged_and_nothing_of_the_rest() 
         .client_message_id
     };
     let resent = next_of(read(&mut pg, &visitors[2], "other"), &first_id);
-    let also_fresh = next_of(read(&mut pg, &visitors[3], "x-4"), "x-4");
+    let mut also_fresh = next_of(read(&mut pg, &visitors[3], "x-4"), "x-4");
+    // A second message built on the same read as the first one's conversation.
+    let twice = next_of(read(&mut pg, &visitors[0], "x-5"), "x-5");
+    // Each event's data tells which message it belongs to.
+    let mut fresh = fresh;
+    fresh.event.data = r#"{"m":"fresh"}"#.into();
+    also_fresh.event.data = r#"{"m":"also fresh"}"#.into();
 
     // An agent joins the second conversation after it was read.
     let stale_id = stale.after.id.clone();
@@ -137,38 +143,46 @@ async fn a_batch_writes_and_numbers_what_is_unchanged_and_nothing_of_the_rest() 
     )
     .await
     .expect(200);
-    let before: Vec<Counts> = [&fresh, &stale, &resent, &also_fresh]
-        .iter()
-        .map(|n| counts(&mut pg, &n.after.id))
-        .collect();
+    let items = [&fresh, &stale, &resent, &also_fresh, &twice];
+    let before: Vec<Counts> = items.iter().map(|n| counts(&mut pg, &n.after.id)).collect();
     let seq = settled_seq(&mut pg, &owner.tenant_id);
 
-    let written = batch(
-        &mut pg,
-        &owner.tenant_id,
-        &[&fresh, &stale, &resent, &also_fresh],
-    );
-    // The two unchanged ones, numbered next in batch order; the counter moved by two.
+    let written = batch(&mut pg, &owner.tenant_id, &items);
+    // The two unchanged ones, numbered next (in the order of their conversations' ids, here
+    // their visitors' order); the counter moved by two.
     assert_eq!(written, vec![(0, seq + 1), (3, seq + 2)]);
     assert_eq!(tenant_seq(&mut pg, &owner.tenant_id), seq + 2);
-    for (i, n) in [&fresh, &stale, &resent, &also_fresh].iter().enumerate() {
+    // `twice` shares the first conversation: counted there once.
+    for (i, n) in items.iter().enumerate().take(4) {
         let added = i64::from(i == 0 || i == 3);
         let after = counts(&mut pg, &n.after.id);
         assert_eq!(after.messages, before[i].messages + added, "message {i}");
         assert_eq!(after.message_count, before[i].message_count + added, "{i}");
-        assert_eq!(after.staged, before[i].staged + added, "event {i}");
     }
+    let stored = read(&mut pg, &visitors[0], "x-1");
+    assert!(stored.duplicate_of.is_some(), "the first message is stored");
+    assert_eq!(stored.conversation.message_count, fresh.after.message_count);
+    assert_eq!(
+        stored.conversation.last_customer_message_at,
+        fresh.after.last_customer_message_at
+    );
+    assert!(read(&mut pg, &visitors[0], "x-5").duplicate_of.is_none());
 
-    // The events are stored numbered, each with its data.
+    // The events are stored numbered, each with its own data and visitor.
     #[derive(QueryableByName, Debug, PartialEq)]
     struct Event {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         seq: i64,
         #[diesel(sql_type = diesel::sql_types::Text)]
         conversation_id: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        visitor_id: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        data: String,
     }
     let events: Vec<Event> = diesel::sql_query(
-        "SELECT e.seq, e.conversation_id FROM events e JOIN event_data d ON d.event_id = e.id \
+        "SELECT e.seq, e.conversation_id, e.visitor_id, d.data FROM events e \
+         JOIN event_data d ON d.event_id = e.id \
          WHERE e.tenant_id = $1 AND e.seq > $2 ORDER BY e.seq",
     )
     .bind::<diesel::sql_types::Text, _>(&owner.tenant_id)
@@ -180,11 +194,15 @@ async fn a_batch_writes_and_numbers_what_is_unchanged_and_nothing_of_the_rest() 
         vec![
             Event {
                 seq: seq + 1,
-                conversation_id: fresh.after.id.clone()
+                conversation_id: fresh.after.id.clone(),
+                visitor_id: visitors[0].clone(),
+                data: fresh.event.data.clone(),
             },
             Event {
                 seq: seq + 2,
-                conversation_id: also_fresh.after.id.clone()
+                conversation_id: also_fresh.after.id.clone(),
+                visitor_id: visitors[3].clone(),
+                data: also_fresh.event.data.clone(),
             },
         ]
     );
@@ -221,7 +239,7 @@ async fn a_batch_waits_for_a_change_in_flight_and_then_respects_it() {
             let n = next_of(thread, &client_id);
             (batch(&mut pg, &tenant, &[&n]), pg)
         });
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        wait_for_a_lock_wait(&app);
         assert!(!writer.is_finished(), "the batch waits for the row");
         diesel::sql_query(outcome).execute(&mut other).unwrap();
         let (written, mut pg) = writer.join().unwrap();
@@ -237,6 +255,29 @@ async fn a_batch_waits_for_a_change_in_flight_and_then_respects_it() {
         assert_eq!(after.message_count, before.message_count + added);
         assert_eq!(after.staged, before.staged + added);
     }
+}
+
+/// Returns once a session of the app's database waits for a row lock.
+fn wait_for_a_lock_wait(app: &TestApp) {
+    #[derive(QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        waiting: i64,
+    }
+    let mut pg = PgConnection::establish(&app.database_url).unwrap();
+    for _ in 0..250 {
+        let now: Waiting = diesel::sql_query(
+            "SELECT count(*) AS waiting FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .get_result(&mut pg)
+        .unwrap();
+        if now.waiting > 0 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("nothing waited for the row in 5 s");
 }
 
 /// Visitors writing at the same time, each waiting for its ack before the next message.

@@ -441,6 +441,13 @@ both_dbs!(
             visitor.recv_type("error").await["code"],
             "validation_failed"
         );
+        // PostgreSQL cannot store a NUL character: refused up front, on both databases.
+        let nul = json!({ "type": "message", "client_id": "n", "text": "a\u{0}b" });
+        visitor.send(nul).await;
+        assert_eq!(
+            visitor.recv_type("error").await["code"],
+            "validation_failed"
+        );
         visitor.say("still alive").await;
 
         // A burst past the per-visitor rate gets rate_limited errors, never a crash.
