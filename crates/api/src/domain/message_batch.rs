@@ -5,11 +5,11 @@
 //! time, in turn with numbering the events other writes staged (`realtime::sequencer`), and
 //! only in a turn that numbers everything staged before: so an event committed and staged
 //! before a message was queued is numbered before it, and a visitor's messages reach the
-//! dashboard in the order they were sent. What queues while a batch
-//! is written goes in the next, so batches grow with the load and a lone message goes at once.
-//! Each batch is one statement that also numbers its events (`store::open_thread_batch`). A
-//! message the batch could not write (its conversation changed since it was read, a resend, a
-//! failed batch) comes back unwritten and its caller takes the one-by-one path.
+//! dashboard in the order they were sent. What queues while a batch is written goes in the
+//! next, so batches grow with the load and a lone message goes at once. Each batch is one
+//! statement that also numbers its events (`store::open_thread_batch`). A message the batch
+//! could not write (its conversation changed since it was read, a resend, a failed batch) comes
+//! back unwritten and its caller takes the one-by-one path.
 
 use std::collections::HashSet;
 

@@ -201,8 +201,9 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
         );
         // Each conversation moves only if it is still at the versions read and the client id
         // is new in it (`record_visitor_message`, in the migrations: one row by its key), once
-        // per message, in the input's order (by conversation id, see `append`). Message and event follow only from conversations moved
-        // here, joined by the message's place (`n`): all three or none.
+        // per message, in the input's order (by conversation id, see `append`). Message and
+        // event follow only from conversations moved here, joined by the message's place (`n`):
+        // all three or none.
         out.push_sql("moved AS MATERIALIZED (SELECT i.n, record_visitor_message(");
         out.push_bind_param::<Text, _>(self.tenant_id)?;
         out.push_sql(
