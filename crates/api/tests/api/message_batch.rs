@@ -359,8 +359,9 @@ both_dbs!(
 );
 
 /// After each visitor's first two messages (the first opens the conversation, the second reads
-/// it and goes one by one), every message was written by a batch: its event was stored numbered in the message's own transaction, never numbered
-/// afterwards (which writes a new version of the event row, in another transaction).
+/// it and goes one by one), every message was written by a batch: its event was stored
+/// numbered in the message's own transaction, never numbered afterwards (which writes a new
+/// version of the event row, in another transaction).
 fn assert_every_next_message_was_batched(app: &TestApp) {
     #[derive(QueryableByName)]
     struct Tally {
