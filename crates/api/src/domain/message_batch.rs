@@ -37,10 +37,10 @@ pub struct Queued {
     pub event: NewEventRecord,
 }
 
-/// A message that was written.
+/// A message that was written (its event is numbered and published): what its socket now knows.
 pub struct Written {
-    /// Its event, numbered (and published).
-    pub event: EventRecord,
+    /// The conversation as the message left it.
+    pub conversation: Conversation,
     /// The conversation's new version.
     pub version: String,
 }
@@ -81,19 +81,17 @@ pub async fn write(
     batch: Vec<Pending>,
     publish: impl FnOnce(Vec<EventRecord>),
 ) {
-    let (queued, replies): (Vec<Queued>, Vec<_>) =
-        batch.into_iter().map(|p| (p.queued, p.reply)).unzip();
     let tenant = tenant_id.to_string();
     let outcome = db
         .write_in_one_statement(move |conn| {
             let written = match conn {
-                Conn::Postgresql(pg) => open_thread_batch::append(pg, &tenant, &appends(&queued))?,
+                Conn::Postgresql(pg) => open_thread_batch::append(pg, &tenant, &appends(&batch))?,
                 _ => Vec::new(),
             };
-            Ok((queued, written))
+            Ok((batch, written))
         })
         .await;
-    let (queued, written) = match outcome {
+    let (batch, written) = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
             // If it committed all the same (the connection broke on the answer), the
@@ -102,27 +100,34 @@ pub async fn write(
             return;
         }
     };
-    let written: Vec<(EventRecord, open_thread_batch::Appended)> = written
-        .into_iter()
-        .filter_map(|w| Some((numbered(&queued.get(w.index)?.event, &w), w)))
-        .collect();
-    publish(written.iter().map(|(event, _)| event.clone()).collect());
-    let mut replies: Vec<Option<oneshot::Sender<Written>>> =
-        replies.into_iter().map(Some).collect();
-    for (event, w) in written {
-        if let Some(reply) = replies.get_mut(w.index).and_then(Option::take) {
-            let _ = reply.send(Written {
-                event,
-                version: w.version,
-            });
-        }
+    let mut batch: Vec<Option<Pending>> = batch.into_iter().map(Some).collect();
+    let mut events = Vec::with_capacity(written.len());
+    let mut answers = Vec::with_capacity(written.len());
+    for w in written {
+        let Some(Pending { queued, reply }) = batch.get_mut(w.index).and_then(Option::take) else {
+            continue;
+        };
+        events.push(numbered(queued.event, &w));
+        let conversation = queued.after;
+        let version = w.version;
+        answers.push((
+            reply,
+            Written {
+                conversation,
+                version,
+            },
+        ));
+    }
+    publish(events);
+    for (reply, written) in answers {
+        let _ = reply.send(written);
     }
 }
 
-fn appends(queued: &[Queued]) -> Vec<Append<'_>> {
-    queued
+fn appends(batch: &[Pending]) -> Vec<Append<'_>> {
+    batch
         .iter()
-        .map(|q| Append {
+        .map(|Pending { queued: q, .. }| Append {
             versions: &q.versions,
             after: &q.after,
             message: &q.message,
@@ -131,8 +136,8 @@ fn appends(queued: &[Queued]) -> Vec<Append<'_>> {
         .collect()
 }
 
-fn numbered(event: &NewEventRecord, written: &open_thread_batch::Appended) -> EventRecord {
-    let mut record = event.clone().staged_as(written.event_id);
+fn numbered(event: NewEventRecord, written: &open_thread_batch::Appended) -> EventRecord {
+    let mut record = event.staged_as(written.event_id);
     record.seq = Some(written.seq);
     record
 }

@@ -128,14 +128,13 @@ async fn append_in_batch(
         event,
     };
     let message_id = queued.message.id.clone();
-    let after = queued.after.clone();
     let written = state
         .sequencer
         .write_message(&ctx.tenant_id, queued)
         .await?;
     let mut now_known = *thread;
     now_known.versions.conversation = written.version;
-    now_known.conversation = after;
+    now_known.conversation = written.conversation;
     let stored = Stored {
         message_id,
         conversation_id: now_known.conversation.id.clone(),

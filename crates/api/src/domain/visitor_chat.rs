@@ -400,7 +400,7 @@ fn reopen_policy(conn: &mut Conn, tenant_id: &str) -> Result<bool, AppError> {
     Ok(store::tenants::find(conn, tenant_id)?.reopen_policy != "new_conversation")
 }
 
-fn new_conversation(ctx: &VisitorCtx, at: chrono::NaiveDateTime) -> Conversation {
+pub(crate) fn new_conversation(ctx: &VisitorCtx, at: chrono::NaiveDateTime) -> Conversation {
     Conversation {
         id: new_id(),
         tenant_id: ctx.tenant_id.clone(),

@@ -271,7 +271,7 @@ fn with_numbers(staged: Vec<EventRecord>, numbered: &[(i64, i64)]) -> Vec<EventR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::conversations::Conversation;
+    use crate::domain::visitor_chat::{new_conversation, VisitorCtx};
     use crate::store::events::NewEventRecord;
     use crate::store::messages::Message;
     use crate::store::open_thread::Versions;
@@ -292,30 +292,16 @@ mod tests {
     /// A visitor's message queued for a batch.
     fn message() -> Pending {
         let at = now();
-        let after = Conversation {
-            id: "c".into(),
+        let ctx = VisitorCtx {
             tenant_id: "t".into(),
             visitor_id: "v".into(),
-            channel: "web".into(),
-            status: "ai".into(),
-            assignee_id: None,
-            needs_agent_since: None,
-            agent_requested: false,
-            booked: false,
-            rating: None,
-            pending_handoff_id: None,
-            message_count: 2,
-            shard: 0,
-            started_at: at,
-            last_activity_at: at,
-            resolved_at: None,
-            resolved_by: None,
-            last_customer_message_at: Some(at),
+            display_id: "V-1".into(),
         };
+        let after = new_conversation(&ctx, at);
         let message = Message {
             id: "m".into(),
             tenant_id: "t".into(),
-            conversation_id: "c".into(),
+            conversation_id: after.id.clone(),
             sender: "customer".into(),
             sender_user_id: None,
             kind: "text".into(),
@@ -330,7 +316,7 @@ mod tests {
             seq: None,
             kind: "message.created".into(),
             at,
-            conversation_id: Some("c".into()),
+            conversation_id: Some(after.id.clone()),
             visitor_id: Some("v".into()),
             data: "{}".into(),
         };

@@ -87,57 +87,57 @@ pub fn append(
 }
 
 /// The batch as one array per column (bound as arrays and unnested: one statement text for any
-/// batch size).
+/// batch size), borrowed from the batch.
 #[derive(Default)]
-struct Columns {
-    conversation_id: Vec<String>,
-    conversation_v: Vec<String>,
-    visitor_v: Vec<String>,
-    assignee_v: Vec<Option<String>>,
+struct Columns<'a> {
+    conversation_id: Vec<&'a str>,
+    conversation_v: Vec<&'a str>,
+    visitor_v: Vec<&'a str>,
+    assignee_v: Vec<Option<&'a str>>,
     message_count: Vec<i64>,
     last_activity_at: Vec<chrono::NaiveDateTime>,
     last_customer_message_at: Vec<Option<chrono::NaiveDateTime>>,
-    message_id: Vec<String>,
-    sender: Vec<String>,
-    sender_user_id: Vec<Option<String>>,
-    kind: Vec<String>,
-    body: Vec<Option<String>>,
-    attachment_id: Vec<Option<String>>,
-    payload: Vec<Option<String>>,
-    client_message_id: Vec<Option<String>>,
+    message_id: Vec<&'a str>,
+    sender: Vec<&'a str>,
+    sender_user_id: Vec<Option<&'a str>>,
+    kind: Vec<&'a str>,
+    body: Vec<Option<&'a str>>,
+    attachment_id: Vec<Option<&'a str>>,
+    payload: Vec<Option<&'a str>>,
+    client_message_id: Vec<Option<&'a str>>,
     created_at: Vec<chrono::NaiveDateTime>,
-    event_kind: Vec<String>,
+    event_kind: Vec<&'a str>,
     event_at: Vec<chrono::NaiveDateTime>,
-    visitor_id: Vec<Option<String>>,
-    data: Vec<String>,
+    visitor_id: Vec<Option<&'a str>>,
+    data: Vec<&'a str>,
 }
 
-impl Columns {
-    fn of<'a, 'b: 'a>(batch: impl Iterator<Item = &'a Append<'b>>) -> Columns {
+impl<'a> Columns<'a> {
+    fn of(batch: impl Iterator<Item = &'a Append<'a>>) -> Columns<'a> {
         let mut c = Columns::default();
         for a in batch {
-            c.conversation_id.push(a.after.id.clone());
-            c.conversation_v.push(a.versions.conversation.clone());
-            c.visitor_v.push(a.versions.visitor.clone());
-            c.assignee_v.push(a.versions.assignee.clone());
+            c.conversation_id.push(a.after.id.as_str());
+            c.conversation_v.push(a.versions.conversation.as_str());
+            c.visitor_v.push(a.versions.visitor.as_str());
+            c.assignee_v.push(a.versions.assignee.as_deref());
             c.message_count.push(a.after.message_count);
             c.last_activity_at.push(a.after.last_activity_at);
             c.last_customer_message_at
                 .push(a.after.last_customer_message_at);
             let m = a.message;
-            c.message_id.push(m.id.clone());
-            c.sender.push(m.sender.clone());
-            c.sender_user_id.push(m.sender_user_id.clone());
-            c.kind.push(m.kind.clone());
-            c.body.push(m.body.clone());
-            c.attachment_id.push(m.attachment_id.clone());
-            c.payload.push(m.payload.clone());
-            c.client_message_id.push(m.client_message_id.clone());
+            c.message_id.push(m.id.as_str());
+            c.sender.push(m.sender.as_str());
+            c.sender_user_id.push(m.sender_user_id.as_deref());
+            c.kind.push(m.kind.as_str());
+            c.body.push(m.body.as_deref());
+            c.attachment_id.push(m.attachment_id.as_deref());
+            c.payload.push(m.payload.as_deref());
+            c.client_message_id.push(m.client_message_id.as_deref());
             c.created_at.push(m.created_at);
-            c.event_kind.push(a.event.kind.clone());
+            c.event_kind.push(a.event.kind.as_str());
             c.event_at.push(a.event.at);
-            c.visitor_id.push(a.event.visitor_id.clone());
-            c.data.push(a.event.data.clone());
+            c.visitor_id.push(a.event.visitor_id.as_deref());
+            c.data.push(a.event.data.as_str());
         }
         c
     }
@@ -158,7 +158,7 @@ macro_rules! bind_arrays {
 
 struct AppendBatch<'a> {
     tenant_id: &'a str,
-    columns: Columns,
+    columns: Columns<'a>,
 }
 
 impl QueryId for AppendBatch<'_> {
