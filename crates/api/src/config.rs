@@ -45,8 +45,17 @@ pub struct Config {
     pub json_body_limit: usize,
     /// How long SIGTERM waits for in-flight requests (`SHUTDOWN_TIMEOUT_SECS`, default 10).
     pub shutdown_timeout: Duration,
-    /// Visitor messages per second per socket, bursts of four times that (`WIDGET_MESSAGES_PER_SECOND`, 5).
+    /// Visitor messages per second per socket (`WIDGET_MESSAGES_PER_SECOND`, 5).
     pub widget_messages_per_second: u32,
+    /// Visitor messages a socket may send at once after a pause (`WIDGET_MESSAGE_BURST`,
+    /// default twice the per-second rate).
+    pub widget_message_burst: u32,
+    /// Frames of any kind per second per visitor socket (`WIDGET_FRAMES_PER_SECOND`, 30).
+    pub widget_frames_per_second: u32,
+    /// Frames a visitor socket may send at once (`WIDGET_FRAME_BURST`, 300): after a pause (a
+    /// slow disk, a restart) the server reads a socket's backlog at once, which must not look
+    /// like a flood; a real flood still empties the bucket within seconds.
+    pub widget_frame_burst: u32,
     /// Visitor sockets per client address (`WIDGET_MAX_CONNECTIONS_PER_ADDRESS`, 50).
     pub widget_max_connections_per_address: usize,
     /// Sockets are pinged this often (`SOCKET_HEARTBEAT_SECS`, 20).
@@ -90,6 +99,7 @@ impl Config {
                 .to_string_lossy()
                 .into_owned()
         });
+        let widget_messages_per_second = number("WIDGET_MESSAGES_PER_SECOND", 5)?.max(1) as u32;
         Ok(Config {
             bind: get("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url,
@@ -110,7 +120,14 @@ impl Config {
             demo_seed: flag("DEMO_SEED", true),
             json_body_limit: number("JSON_BODY_LIMIT", 64 * 1024)? as usize,
             shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECS", 10)?),
-            widget_messages_per_second: number("WIDGET_MESSAGES_PER_SECOND", 5)? as u32,
+            widget_messages_per_second,
+            widget_message_burst: number(
+                "WIDGET_MESSAGE_BURST",
+                2 * u64::from(widget_messages_per_second),
+            )?
+            .max(1) as u32,
+            widget_frames_per_second: number("WIDGET_FRAMES_PER_SECOND", 30)?.max(1) as u32,
+            widget_frame_burst: number("WIDGET_FRAME_BURST", 300)?.max(1) as u32,
             widget_max_connections_per_address: number("WIDGET_MAX_CONNECTIONS_PER_ADDRESS", 50)?
                 as usize,
             socket_heartbeat: Duration::from_secs(number("SOCKET_HEARTBEAT_SECS", 20)?.max(1)),
@@ -152,6 +169,23 @@ mod tests {
     fn database_follows_data_dir() {
         let c = config(&[("DATA_DIR", "/tmp/x")]).unwrap();
         assert_eq!(c.database_url, "/tmp/x/switchboard.db");
+    }
+
+    #[test]
+    fn visitor_limits_default_to_the_documented_values() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.widget_messages_per_second, c.widget_message_burst),
+            (5, 10)
+        );
+        assert_eq!(
+            (c.widget_frames_per_second, c.widget_frame_burst),
+            (30, 300)
+        );
+        let c = config(&[("WIDGET_MESSAGES_PER_SECOND", "2")]).unwrap();
+        assert_eq!(c.widget_message_burst, 4, "twice the rate unless set");
+        let c = config(&[("WIDGET_MESSAGE_BURST", "1"), ("WIDGET_FRAME_BURST", "50")]).unwrap();
+        assert_eq!((c.widget_message_burst, c.widget_frame_burst), (1, 50));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::{json, Value};
+pub use switchboard_types::error::ErrorCode;
 use switchboard_types::error::{ErrorBody, ErrorDetail};
 
 /// Field-level validation failures, in the order they were found.
@@ -45,17 +46,29 @@ impl Violations {
 pub enum AppError {
     #[error("The request body is not valid JSON: {0}")]
     MalformedJson(String),
-    #[error("Send the body as application/json.")]
-    UnsupportedMediaType,
+    #[error("The multipart body could not be read: {0}")]
+    MalformedMultipart(String),
+    /// 415; says which type to send.
+    #[error("Send the body as {0}.")]
+    UnsupportedMediaType(&'static str),
+    /// 405, with the methods the path has in `Allow`.
+    #[error("This address does not accept {method}; it accepts {}.", allow.join(", "))]
+    MethodNotAllowed {
+        method: String,
+        allow: Vec<&'static str>,
+    },
+    /// 426: a socket endpoint was called as plain HTTP.
+    #[error("Open this address as a WebSocket (an HTTP GET with `Upgrade: websocket`).")]
+    WebsocketUpgradeRequired,
     #[error("{message}")]
-    Unauthorized { code: &'static str, message: String },
+    Unauthorized { code: ErrorCode, message: String },
     #[error("{0}")]
     Forbidden(String),
     #[error("{0} not found.")]
     NotFound(&'static str),
     #[error("{message}")]
     Conflict {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Value,
     },
@@ -65,7 +78,7 @@ pub enum AppError {
     Validation(Violations),
     /// Well-formed, but a business rule refuses it (422 with its own code).
     #[error("{message}")]
-    Rejected { code: &'static str, message: String },
+    Rejected { code: ErrorCode, message: String },
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     #[error("The service is temporarily unavailable. Try again shortly.")]
@@ -76,25 +89,28 @@ pub enum AppError {
 
 impl AppError {
     /// The stable wire code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::MalformedJson(_) => "malformed_json",
-            AppError::UnsupportedMediaType => "unsupported_media_type",
-            AppError::Unauthorized { code, .. } => code,
-            AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict { code, .. } => code,
-            AppError::PayloadTooLarge { .. } => "payload_too_large",
-            AppError::Validation(_) => "validation_failed",
-            AppError::Rejected { code, .. } => code,
-            AppError::RateLimited { .. } => "rate_limited",
-            AppError::Unavailable => "unavailable",
-            AppError::Internal(_) => "internal_error",
+            AppError::MalformedJson(_) => ErrorCode::MalformedJson,
+            AppError::MalformedMultipart(_) => ErrorCode::MalformedMultipart,
+            AppError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            AppError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            AppError::WebsocketUpgradeRequired => ErrorCode::WebsocketUpgradeRequired,
+            AppError::Unauthorized { code, .. } => *code,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Conflict { code, .. } => *code,
+            AppError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            AppError::Validation(_) => ErrorCode::ValidationFailed,
+            AppError::Rejected { code, .. } => *code,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Unavailable => ErrorCode::Unavailable,
+            AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
     /// 401 with the given code and sentence.
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Unauthorized {
             code,
             message: message.into(),
@@ -102,7 +118,7 @@ impl AppError {
     }
 
     /// 409 with the given code, sentence and details.
-    pub fn conflict(code: &'static str, message: impl Into<String>, details: Value) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>, details: Value) -> Self {
         AppError::Conflict {
             code,
             message: message.into(),
@@ -111,7 +127,7 @@ impl AppError {
     }
 
     /// 422 for a business rule, with its own code.
-    pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn rejected(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Rejected {
             code,
             message: message.into(),
@@ -131,6 +147,7 @@ impl AppError {
             AppError::Validation(v) => v.to_details(),
             AppError::Conflict { details, .. } => details.clone(),
             AppError::PayloadTooLarge { limit_bytes } => json!({ "limit_bytes": limit_bytes }),
+            AppError::MethodNotAllowed { allow, .. } => json!({ "allow": allow }),
             AppError::RateLimited { retry_after_secs } => {
                 json!({ "retry_after_seconds": retry_after_secs })
             }
@@ -138,7 +155,7 @@ impl AppError {
         };
         ErrorBody {
             error: ErrorDetail {
-                code: self.code().to_string(),
+                code: self.code(),
                 message: self.to_string(),
                 details,
             },
@@ -149,8 +166,10 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::MalformedJson(_) => StatusCode::BAD_REQUEST,
-            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::MalformedJson(_) | AppError::MalformedMultipart(_) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::WebsocketUpgradeRequired => StatusCode::UPGRADE_REQUIRED,
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -168,8 +187,17 @@ impl ResponseError for AppError {
             tracing::error!(error = %format!("{cause:#}"), "internal error");
         }
         let mut response = HttpResponse::build(self.status_code());
-        if let AppError::RateLimited { retry_after_secs } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            AppError::RateLimited { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            AppError::WebsocketUpgradeRequired => {
+                response.insert_header((header::UPGRADE, "websocket"));
+            }
+            _ => {}
         }
         response.json(self.body())
     }
@@ -197,36 +225,40 @@ mod tests {
 
     #[test]
     fn every_variant_has_its_status_and_code() {
-        let cases: Vec<(AppError, u16, &str)> = vec![
-            (AppError::MalformedJson("x".into()), 400, "malformed_json"),
+        let cases: Vec<(AppError, u16, ErrorCode)> = vec![
             (
-                AppError::unauthorized("invalid_credentials", "no"),
-                401,
-                "invalid_credentials",
+                AppError::MalformedJson("x".into()),
+                400,
+                ErrorCode::MalformedJson,
             ),
-            (AppError::Forbidden("no".into()), 403, "forbidden"),
-            (AppError::NotFound("Conversation"), 404, "not_found"),
             (
-                AppError::conflict("conversation_locked", "x", Value::Null),
+                AppError::unauthorized(ErrorCode::InvalidCredentials, "no"),
+                401,
+                ErrorCode::InvalidCredentials,
+            ),
+            (AppError::Forbidden("no".into()), 403, ErrorCode::Forbidden),
+            (AppError::NotFound("Conversation"), 404, ErrorCode::NotFound),
+            (
+                AppError::conflict(ErrorCode::ConversationLocked, "x", Value::Null),
                 409,
-                "conversation_locked",
+                ErrorCode::ConversationLocked,
             ),
             (
                 AppError::PayloadTooLarge { limit_bytes: 10 },
                 413,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
             ),
             (
                 AppError::invalid_field("email", "bad"),
                 422,
-                "validation_failed",
+                ErrorCode::ValidationFailed,
             ),
             (
                 AppError::RateLimited {
                     retry_after_secs: 3,
                 },
                 429,
-                "rate_limited",
+                ErrorCode::RateLimited,
             ),
         ];
         for (error, status, code) in cases {

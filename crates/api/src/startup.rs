@@ -147,6 +147,7 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
                     .add(("X-Content-Type-Options", "nosniff"))
                     .add(("Referrer-Policy", "same-origin")),
             )
+            .wrap(from_fn(http::edge::guard))
             .wrap(from_fn(telemetry::log_request))
             .route("/api/v1/openapi.json", web::get().to(http::serve_openapi));
         let (app, _) = http::routes(app);

@@ -10,6 +10,7 @@ use crate::{ApiKeyId, UserId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyRequest {
     /// What the key is for, 1-100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }
 

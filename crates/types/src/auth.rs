@@ -10,15 +10,20 @@ use crate::{Role, Section, TenantId, UserId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignupRequest {
     /// The business's name, 1-100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub workspace_name: String,
     /// The owner's display name, 1-100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// The owner's email; also the sign-in name.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
     /// IANA time zone for daily figures, e.g. `Europe/Paris`; defaults to UTC.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "Europe/Paris"))]
     pub time_zone: Option<String>,
 }
 
@@ -27,8 +32,10 @@ pub struct SignupRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoginRequest {
     /// The member's email.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
     /// The member's password.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub password: String,
 }
 

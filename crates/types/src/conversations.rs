@@ -203,6 +203,7 @@ pub struct BookingRequest {
     pub ends_at: Option<DateTime<Utc>>,
     /// A note, at most 500 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: Option<String>,
 }
 

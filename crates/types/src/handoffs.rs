@@ -42,6 +42,7 @@ pub struct HandoffRequest {
     pub to_user_id: UserId,
     /// Context for them, at most 200 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub reason: Option<String>,
 }
 

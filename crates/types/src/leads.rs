@@ -10,18 +10,23 @@ use crate::{ConversationId, LeadId, UserId, VisitorId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptureLeadRequest {
     /// Required, a valid email.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// At most 100 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: Option<String>,
     /// At most 40 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub phone: Option<String>,
     /// At most 100 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub company: Option<String>,
     /// At most 2000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub message: Option<String>,
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod conversations;
 pub mod error;
+pub mod event_socket;
 pub mod events;
 pub mod handoffs;
 pub mod ids;

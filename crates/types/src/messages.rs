@@ -177,9 +177,11 @@ pub struct MessageView {
 pub struct SendMessageRequest {
     /// Idempotency key chosen by the client (1-100 characters); a resend with the same key
     /// returns the stored message instead of storing it twice.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub client_message_id: String,
     /// Text, at most 4000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub body: Option<String>,
     /// An attachment uploaded with `POST /api/v1/attachments`.
     #[serde(default)]

@@ -10,10 +10,16 @@ use crate::QuickReplyId;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuickReplyRequest {
     /// What follows `/`: 1-32 of a-z, 0-9, `-` and `_`; unique in the workspace.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 33, pattern = "^/?[A-Za-z0-9_-]+$")
+    )]
     pub shortcut: String,
     /// 1-100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub title: String,
     /// The text inserted, 1-4000 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
     pub body: String,
 }
 

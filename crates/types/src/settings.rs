@@ -33,12 +33,15 @@ pub struct WorkspaceSettings {
 pub struct UpdateSettingsRequest {
     /// The business's name, 1-100 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     /// IANA time zone.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, example = "Europe/Paris"))]
     pub time_zone: Option<String>,
     /// 0-20 categories of 1-40 characters each.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub rating_categories: Option<Vec<String>>,
     /// Reopen or start a new conversation.
     #[serde(default)]

@@ -10,6 +10,7 @@ use crate::{InvitationId, Role, UserId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InviteRequest {
     /// Where the invitation is meant to go.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// `agent` or `admin`.
     pub role: Role,
@@ -82,8 +83,10 @@ pub struct AcceptInvitationRequest {
     /// The token from the invitation link.
     pub token: String,
     /// Display name, 1-100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// At least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::conversations::ConversationStatus;
+use crate::error::ErrorCode;
 use crate::messages::{AttachmentView, MessageKind, Sender};
 use crate::{AttachmentId, ConversationId, MessageId, VisitorId};
 
@@ -183,10 +184,10 @@ pub enum ServerFrame {
     /// Something the widget sent was refused.
     Error {
         /// Stable code, e.g. `rate_limited`, `invalid_frame`, `frame_too_large`.
-        code: String,
+        code: ErrorCode,
         /// A sentence for people.
         message: String,
-        /// The `client_id` of the refused message, if it was one.
+        /// The `client_id` of the refused message, if it was one (its first 100 characters).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
     },

@@ -9,7 +9,7 @@ use super::auth::API_KEY_PREFIX;
 use super::member::Member;
 use super::{secrets, validate, RequestMeta};
 use crate::clock::{new_id, now, to_utc};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::{self, api_keys::ApiKey};
 
@@ -93,7 +93,7 @@ pub async fn revoke(
                 .ok_or(AppError::NotFound("API key"))?;
             if store::api_keys::revoke(conn, &member.tenant_id, &key.id, now())? == 0 {
                 return Err(AppError::conflict(
-                    "already_revoked",
+                    ErrorCode::AlreadyRevoked,
                     "This API key is already revoked.",
                     json!({}),
                 ));

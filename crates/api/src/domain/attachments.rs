@@ -10,7 +10,7 @@ use switchboard_types::Section;
 use super::member::Member;
 use super::views::attachment_view;
 use crate::clock::{new_id, now};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::{self, attachments::Attachment};
 
@@ -93,7 +93,7 @@ fn looks_like_markup(text: &str) -> bool {
 
 fn unsupported(what: &str) -> AppError {
     AppError::rejected(
-        "unsupported_file_type",
+        ErrorCode::UnsupportedFileType,
         format!("Uploads of {what} are not accepted. Send an image (JPEG, PNG, GIF, WebP), audio, a PDF, an office document or plain text."),
     )
 }
@@ -209,7 +209,7 @@ pub async fn fetch(state: &AppState, id: String, access: Access<'_>) -> Result<S
         Access::Signed { expires, signature } => {
             if !state.url_signer.verify(&id, expires, signature) {
                 return Err(AppError::unauthorized(
-                    "invalid_signature",
+                    ErrorCode::InvalidSignature,
                     "This link is invalid or has expired.",
                 ));
             }

@@ -78,10 +78,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Page<AuditEntry>, AppError> {
     member.require_section(Section::Settings)?;
-    let after = cursor
-        .as_deref()
-        .map(super::validate::decode_time_cursor)
-        .transpose()?;
+    let after = super::validate::time_cursor(cursor.as_deref())?;
     let tenant = member.tenant_id.clone();
     let rows = state
         .db

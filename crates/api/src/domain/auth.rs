@@ -12,7 +12,7 @@ use super::member::{Actor, Member};
 use super::secrets::{self, TokenProblem};
 use super::{validate, RequestMeta};
 use crate::clock::{new_id, now};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::{
     self, sessions::Session, tenants::Tenant, throttle::ThrottleRow, users::User, Conn,
@@ -133,7 +133,7 @@ pub fn create_workspace(
 pub fn ensure_email_free(conn: &mut Conn, email: &str) -> Result<(), AppError> {
     if store::users::find_by_email(conn, email)?.is_some() {
         return Err(AppError::conflict(
-            "email_taken",
+            ErrorCode::EmailTaken,
             "An account with this email already exists. Sign in instead.",
             json!({ "field": "email" }),
         ));
@@ -215,7 +215,7 @@ pub async fn login(
                 })
                 .await?;
             Err(AppError::unauthorized(
-                "invalid_credentials",
+                ErrorCode::InvalidCredentials,
                 INVALID_CREDENTIALS,
             ))
         }
@@ -297,7 +297,7 @@ pub async fn refresh(
 ) -> Result<AuthTokens, AppError> {
     let refused = || {
         AppError::unauthorized(
-            "invalid_refresh_token",
+            ErrorCode::InvalidRefreshToken,
             "Your session has ended. Sign in again.",
         )
     };
@@ -357,7 +357,7 @@ pub async fn refresh(
             tokens(state, &user, &session_id, new_refresh)
         }
         Refreshed::Superseded => Err(AppError::conflict(
-            "refresh_token_superseded",
+            ErrorCode::RefreshTokenSuperseded,
             "This refresh token was just replaced by a newer one; use the newest tokens.",
             json!({}),
         )),
@@ -388,10 +388,13 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Member, AppE
         return authenticate_api_key(state, bearer).await;
     }
     let claims: AccessClaims = state.jwt.verify(bearer).map_err(|problem| match problem {
-        TokenProblem::Expired => {
-            AppError::unauthorized("token_expired", "Your access token expired. Refresh it.")
+        TokenProblem::Expired => AppError::unauthorized(
+            ErrorCode::TokenExpired,
+            "Your access token expired. Refresh it.",
+        ),
+        TokenProblem::Invalid => {
+            AppError::unauthorized(ErrorCode::Unauthorized, "Sign in to continue.")
         }
-        TokenProblem::Invalid => AppError::unauthorized("unauthorized", "Sign in to continue."),
     })?;
     let user = state
         .db
@@ -402,7 +405,10 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Member, AppE
         })
         .await?;
     let (user, session_id) = user.ok_or_else(|| {
-        AppError::unauthorized("session_revoked", "Your session has ended. Sign in again.")
+        AppError::unauthorized(
+            ErrorCode::SessionRevoked,
+            "Your session has ended. Sign in again.",
+        )
     })?;
     let role =
         Role::parse(&user.role).ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
@@ -426,7 +432,7 @@ async fn authenticate_api_key(state: &AppState, secret: &str) -> Result<Member, 
         .await?
         .ok_or_else(|| {
             AppError::unauthorized(
-                "invalid_api_key",
+                ErrorCode::InvalidApiKey,
                 "This API key is not valid or was revoked.",
             )
         })?;

@@ -8,7 +8,7 @@ use switchboard_types::conversations::{AgentRef, ConversationRow};
 use super::counting::{self, Counted};
 use super::views::conversation_row;
 use crate::clock::now;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::store::counters::{BucketDelta, CounterDelta};
 use crate::store::{self, conversations::Conversation, Conn};
 
@@ -69,7 +69,7 @@ pub fn locked_by(conn: &mut Conn, tenant_id: &str, holder_id: &str) -> AppError 
         .map(|h| h.name.clone())
         .unwrap_or_else(|| "another agent".into());
     AppError::conflict(
-        "conversation_locked",
+        ErrorCode::ConversationLocked,
         format!("Locked by another agent: {name} is in this conversation."),
         json!({ "holder": holder }),
     )
@@ -77,13 +77,17 @@ pub fn locked_by(conn: &mut Conn, tenant_id: &str, holder_id: &str) -> AppError 
 
 /// 409 for acting on a conversation one has not joined.
 pub fn not_joined() -> AppError {
-    AppError::conflict("not_joined", "Join the conversation first.", json!({}))
+    AppError::conflict(
+        ErrorCode::NotJoined,
+        "Join the conversation first.",
+        json!({}),
+    )
 }
 
 /// 409 for changing a resolved conversation.
 pub fn resolved_already() -> AppError {
     AppError::conflict(
-        "conversation_resolved",
+        ErrorCode::ConversationResolved,
         "This conversation is resolved. Reopen it first.",
         json!({}),
     )

@@ -17,13 +17,13 @@ use super::conversation_state::{
 use super::counting::one;
 use super::handoffs::cancel_pending_in_tx;
 use super::member::Member;
-use super::messages::{insert_message, message_views, NewMessage};
+use super::messages::{check_resend, insert_message, message_views, NewMessage};
 use super::views::{
     conversation_row, handoff_view, rating_view, visitor_details, WHATSAPP_WINDOW_HOURS,
 };
 use super::{validate, RequestMeta};
 use crate::clock::{new_id, now, to_utc};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::counters::CounterDelta;
 use crate::store::{self, bookings::Booking, conversations::Conversation, Conn};
@@ -43,11 +43,7 @@ pub async fn list(
     q: ListQuery,
 ) -> Result<Page<ConversationRow>, AppError> {
     member.require_section(Section::Conversations)?;
-    let after = q
-        .cursor
-        .as_deref()
-        .map(validate::decode_time_cursor)
-        .transpose()?;
+    let after = validate::time_cursor(q.cursor.as_deref())?;
     let tenant = member.tenant_id.clone();
     let rows = state
         .db
@@ -170,10 +166,7 @@ pub async fn messages(
     limit: i64,
 ) -> Result<Page<MessageView>, AppError> {
     member.require_section(Section::Conversations)?;
-    let before = before
-        .as_deref()
-        .map(validate::decode_time_cursor)
-        .transpose()?;
+    let before = validate::time_cursor(before.as_deref())?;
     let (tenant, st) = (member.tenant_id.clone(), state.clone());
     state
         .db
@@ -283,7 +276,7 @@ fn take_lock(
             ..
         }) => Err(locked_by(conn, tenant_id, &holder)),
         Some(_) => Err(AppError::conflict(
-            "conversation_locked",
+            ErrorCode::ConversationLocked,
             "Locked by another agent.",
             json!({}),
         )),
@@ -348,6 +341,7 @@ pub async fn send(
     member.require_section(Section::Conversations)?;
     let me = member.user_id()?.to_string();
     let (body, client_id) = validate_send(&req)?;
+    let attachment_id = req.attachment_id.map(|a| a.0);
     let (member2, st) = (member.clone(), state.clone());
     state
         .transact(&member.tenant_id, move |conn, outbox| {
@@ -356,6 +350,7 @@ pub async fn send(
             if let Some(existing) =
                 store::messages::find_by_client_id(conn, tenant, &id, &client_id)?
             {
+                check_resend(&existing.0, body.as_deref(), attachment_id.as_deref())?;
                 let view = message_views(conn, &st, &before, vec![existing])?.remove(0);
                 return Ok((view, false));
             }
@@ -363,7 +358,7 @@ pub async fn send(
             if before.status == "resolved" {
                 return Err(resolved_already());
             }
-            let new = NewMessage::agent(&me, body, req.attachment_id.map(|a| a.0), client_id);
+            let new = NewMessage::agent(&me, body, attachment_id, client_id);
             let (message, attachment) = insert_message(conn, &before, new)?;
             let mut after = before.clone();
             after.message_count += 1;
@@ -418,7 +413,7 @@ pub async fn resolve(
             let before = load_locked(conn, tenant, &id)?;
             if before.status == "resolved" {
                 return Err(AppError::conflict(
-                    "already_resolved",
+                    ErrorCode::AlreadyResolved,
                     "This conversation is already resolved.",
                     json!({}),
                 ));
@@ -458,7 +453,7 @@ pub async fn reopen(
             let before = load_locked(conn, &tenant, &id)?;
             if before.status != "resolved" {
                 return Err(AppError::conflict(
-                    "not_resolved",
+                    ErrorCode::NotResolved,
                     "This conversation is not resolved.",
                     json!({}),
                 ));

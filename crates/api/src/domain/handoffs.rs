@@ -15,7 +15,7 @@ use super::outbox::Outbox;
 use super::validate;
 use super::views::handoff_view;
 use crate::clock::{new_id, now};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::counters::CounterDelta;
 use crate::store::{self, conversations::Conversation, handoffs::Handoff, Conn};
@@ -93,7 +93,7 @@ pub async fn delegate(
                 .ok_or_else(super::conversation_state::not_joined)?;
             if before.pending_handoff_id.is_some() {
                 return Err(AppError::conflict(
-                    "delegation_pending",
+                    ErrorCode::DelegationPending,
                     "A delegation is already waiting for an answer. Cancel it first.",
                     json!({}),
                 ));
@@ -101,7 +101,7 @@ pub async fn delegate(
             let to = check_target(conn, &member2, &req.to_user_id.0)?;
             if to == holder {
                 return Err(AppError::rejected(
-                    "cannot_delegate_to_self",
+                    ErrorCode::CannotDelegateToSelf,
                     "This member already holds the conversation.",
                 ));
             }
@@ -162,7 +162,7 @@ pub async fn answer(
                 || !store::handoffs::decide(conn, tenant, &pending.id, status, now())?
             {
                 return Err(AppError::conflict(
-                    "delegation_not_pending",
+                    ErrorCode::DelegationNotPending,
                     "This delegation was already answered or withdrawn.",
                     json!({ "status": pending.status }),
                 ));
@@ -239,13 +239,13 @@ fn check_target(conn: &mut Conn, member: &Member, to_user_id: &str) -> Result<St
     })?;
     if member.user_id_opt() == Some(target.id.as_str()) {
         return Err(AppError::rejected(
-            "cannot_hand_to_self",
+            ErrorCode::CannotHandToSelf,
             "You cannot hand a conversation to yourself.",
         ));
     }
     if !target.active {
         return Err(AppError::rejected(
-            "target_inactive",
+            ErrorCode::TargetInactive,
             "This member is deactivated and cannot take conversations.",
         ));
     }

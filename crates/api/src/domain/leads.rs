@@ -65,10 +65,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Page<LeadView>, AppError> {
     member.require_section(Section::Leads)?;
-    let after = cursor
-        .as_deref()
-        .map(validate::decode_time_cursor)
-        .transpose()?;
+    let after = validate::time_cursor(cursor.as_deref())?;
     let tenant = member.tenant_id.clone();
     let rows = state
         .db

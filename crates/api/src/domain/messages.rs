@@ -6,7 +6,7 @@ use switchboard_types::messages::{MessageKind, MessageView, Sender};
 
 use super::views::message_view;
 use crate::clock::{new_id, now};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::{
     self, attachments::Attachment, conversations::Conversation, messages::Message, Conn,
@@ -129,6 +129,24 @@ pub fn insert_message_once(
     let (existing, _) = store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, &client_id)?
         .ok_or(AppError::NotFound("Message"))?;
     Ok(Stored::Duplicate(Box::new(existing)))
+}
+
+/// A resend must carry what the message its client id names carries: a plain retry is answered
+/// with the stored message, while a different message under a used key is a client bug that
+/// would otherwise be lost silently (409 `idempotency_key_reused`, as payment APIs answer).
+pub fn check_resend(
+    stored: &Message,
+    body: Option<&str>,
+    attachment_id: Option<&str>,
+) -> Result<(), AppError> {
+    if stored.body.as_deref() == body && stored.attachment_id.as_deref() == attachment_id {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        ErrorCode::IdempotencyKeyReused,
+        "This client message id was used for a different message. Use a new id for a new message.",
+        serde_json::json!({ "message_id": stored.id }),
+    ))
 }
 
 /// The attachment must belong to the tenant and not already belong to another conversation.

@@ -8,7 +8,7 @@ use switchboard_types::{Role, Section};
 use super::member::Member;
 use super::validate;
 use crate::clock::{new_id, now, to_utc};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::{self, quick_replies::QuickReply, Conn};
 
@@ -127,7 +127,7 @@ fn ensure_shortcut_free(
 ) -> Result<(), AppError> {
     match store::quick_replies::find_by_shortcut(conn, tenant_id, shortcut)? {
         Some(existing) if Some(existing.id.as_str()) != except => Err(AppError::conflict(
-            "shortcut_taken",
+            ErrorCode::ShortcutTaken,
             format!("The shortcut /{shortcut} is already used by another quick reply."),
             json!({ "field": "shortcut" }),
         )),

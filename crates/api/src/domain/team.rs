@@ -18,7 +18,7 @@ use super::auth;
 use super::member::Member;
 use super::{secrets, validate, RequestMeta};
 use crate::clock::{new_id, now, to_utc};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::{self, invitations::Invitation, users::User, Conn};
 
@@ -65,7 +65,7 @@ pub async fn invite(
         .write(move |conn| {
             if store::users::find_by_email(conn, &email)?.is_some() {
                 return Err(AppError::conflict(
-                    "already_member",
+                    ErrorCode::AlreadyMember,
                     "Someone already has an account with this email.",
                     json!({ "field": "email" }),
                 ));
@@ -245,7 +245,7 @@ pub async fn change_role(
     member.require_role(Role::Owner)?;
     if req.role == Role::Owner {
         return Err(AppError::rejected(
-            "use_ownership_transfer",
+            ErrorCode::UseOwnershipTransfer,
             "There is exactly one owner. Use the ownership transfer to hand it over.",
         ));
     }
@@ -256,7 +256,7 @@ pub async fn change_role(
             let target = find_member(conn, &member.tenant_id, &user_id)?;
             if target.role == Role::Owner.as_str() {
                 return Err(AppError::rejected(
-                    "owner_role_fixed",
+                    ErrorCode::OwnerRoleFixed,
                     "The owner's role changes only by handing ownership to someone else.",
                 ));
             }
@@ -284,7 +284,7 @@ pub async fn transfer_ownership(
     let me = member.user_id()?.to_string();
     if req.to_user_id.as_str() == me {
         return Err(AppError::rejected(
-            "already_owner",
+            ErrorCode::AlreadyOwner,
             "You already own this workspace.",
         ));
     }
@@ -296,7 +296,7 @@ pub async fn transfer_ownership(
             let target = find_member(conn, &member.tenant_id, &to)?;
             if !target.active {
                 return Err(AppError::rejected(
-                    "member_inactive",
+                    ErrorCode::MemberInactive,
                     "Ownership can only go to an active member.",
                 ));
             }
@@ -334,7 +334,7 @@ pub async fn set_active(
         .db
         .write(move |conn| {
             let target = find_member(conn, &member.tenant_id, &user_id)?;
-            check_may_change_activation(&member, &target)?;
+            check_may_change_activation(&member, &target, active)?;
             let at = now();
             store::users::set_active(
                 conn,
@@ -368,18 +368,36 @@ pub async fn set_active(
     Ok(user_view(user))
 }
 
-fn check_may_change_activation(member: &Member, target: &User) -> Result<(), AppError> {
+fn check_may_change_activation(
+    member: &Member,
+    target: &User,
+    active: bool,
+) -> Result<(), AppError> {
+    // Reactivating is refused for the same people as deactivating, in its own words: nobody
+    // deactivated them (themselves, the owner), so there is nothing to undo.
     if member.user_id_opt() == Some(target.id.as_str()) {
-        return Err(AppError::rejected(
-            "cannot_deactivate_self",
-            "You cannot deactivate yourself.",
-        ));
+        return Err(match active {
+            false => AppError::rejected(
+                ErrorCode::CannotDeactivateSelf,
+                "You cannot deactivate yourself.",
+            ),
+            true => AppError::rejected(
+                ErrorCode::CannotReactivateSelf,
+                "You cannot reactivate yourself; you are signed in, so you are active.",
+            ),
+        });
     }
     if target.role == Role::Owner.as_str() {
-        return Err(AppError::rejected(
-            "cannot_deactivate_owner",
-            "The owner cannot be deactivated; hand ownership over first.",
-        ));
+        return Err(match active {
+            false => AppError::rejected(
+                ErrorCode::CannotDeactivateOwner,
+                "The owner cannot be deactivated; hand ownership over first.",
+            ),
+            true => AppError::rejected(
+                ErrorCode::CannotReactivateOwner,
+                "The owner is never deactivated, so there is nothing to reactivate.",
+            ),
+        });
     }
     if target.role == Role::Admin.as_str() && member.role != Role::Owner {
         return Err(AppError::Forbidden(

@@ -105,6 +105,15 @@ pub fn encode_time_cursor(at: NaiveDateTime, id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.and_utc().timestamp_micros()))
 }
 
+/// Where a list page starts: after the cursor's position, or at the top for no cursor or an
+/// empty one (`?cursor=`, as a client that fills in "the previous `next_cursor`" sends first).
+pub fn time_cursor(cursor: Option<&str>) -> Result<Option<(NaiveDateTime, String)>, AppError> {
+    cursor
+        .filter(|c| !c.is_empty())
+        .map(decode_time_cursor)
+        .transpose()
+}
+
 /// Decodes a cursor made by [`encode_time_cursor`]; 422 on anything else.
 pub fn decode_time_cursor(cursor: &str) -> Result<(NaiveDateTime, String), AppError> {
     let bad = || AppError::invalid_field("cursor", "is not a cursor this list returned");
@@ -141,9 +150,33 @@ pub fn paginate<R, T>(
     }
 }
 
+/// Whether JSON text holds a NUL character in a string. JSON can only write it escaped
+/// (`\u0000`; a raw NUL byte is a syntax error), and an escape starts with a backslash that is
+/// not itself escaped, i.e. preceded by an even number of backslashes.
+pub fn json_holds_nul(json: &[u8]) -> bool {
+    json.windows(6).enumerate().any(|(at, window)| {
+        window == b"\\u0000"
+            && json[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_is_found_but_an_escaped_backslash_before_u0000_is_text() {
+        assert!(json_holds_nul(br#"{"email":"a\u0000b"}"#));
+        assert!(
+            json_holds_nul(br#"{"e":"x\\\u0000"}"#),
+            "\\\\ then the escape"
+        );
+        assert!(
+            !json_holds_nul(br#"{"email":"a\\u0000b"}"#),
+            "a backslash, then text"
+        );
+        assert!(!json_holds_nul(br#"{"email":"u0000"}"#));
+    }
 
     #[test]
     fn text_counts_characters_not_bytes() {

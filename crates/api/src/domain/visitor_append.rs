@@ -58,9 +58,7 @@ impl KnownThread {
 /// What the fast path did.
 enum Outcome {
     /// Stored now, with the staged event to number.
-    Appended(Stored, EventRecord),
-    /// Already stored with this client id.
-    Duplicate(Stored),
+    Appended(Stored, Box<EventRecord>),
     /// Not for the fast path.
     NotHere,
 }
@@ -92,10 +90,9 @@ pub async fn try_append(
     *known = thread;
     Ok(match outcome {
         Outcome::Appended(stored, event) => {
-            state.sequencer.staged(&ctx.tenant_id, vec![event]);
+            state.sequencer.staged(&ctx.tenant_id, vec![*event]);
             Some(stored)
         }
-        Outcome::Duplicate(stored) => Some(stored),
         Outcome::NotHere => None,
     })
 }
@@ -222,11 +219,9 @@ fn append(
         if thread.conversation.status == "resolved" {
             return Ok(Outcome::NotHere);
         }
-        if let Some(message_id) = thread.duplicate_of.as_ref().filter(|_| fresh) {
-            return Ok(Outcome::Duplicate(Stored {
-                message_id: message_id.clone(),
-                conversation_id: thread.conversation.id.clone(),
-            }));
+        // A resend: the transactional path compares it with the message stored before.
+        if thread.duplicate_of.is_some() && fresh {
+            return Ok(Outcome::NotHere);
         }
         let (message, after, created) = next_message(state, &thread, &new);
         let event = event_record(
@@ -248,7 +243,10 @@ fn append(
                     conversation_id: now_known.conversation.id.clone(),
                 };
                 known.0 = Some(Box::new(now_known));
-                return Ok(Outcome::Appended(stored, event.staged_as(event_id)));
+                return Ok(Outcome::Appended(
+                    stored,
+                    Box::new(event.staged_as(event_id)),
+                ));
             }
             // Changed since: read it again.
             Ok(None) => {}

@@ -18,7 +18,7 @@ use super::validate;
 use super::views::{conversation_row, message_view, rating_view};
 use super::visitor_append::{self, KnownThread};
 use crate::clock::{new_id, now};
-use crate::error::{AppError, Violations};
+use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::conversations::{Conversation, ListedConversation};
 use crate::store::counters::CounterDelta;
@@ -63,7 +63,7 @@ pub async fn identify(
         .read(move |conn| Ok(store::tenants::find_by_widget_key(conn, &key)?))
         .await?
         .ok_or_else(|| {
-            AppError::unauthorized("invalid_widget_key", "This widget key is not valid.")
+            AppError::unauthorized(ErrorCode::InvalidWidgetKey, "This widget key is not valid.")
         })?;
     let known = token
         .and_then(|t| state.jwt.verify::<VisitorClaims>(t).ok())
@@ -87,11 +87,14 @@ pub async fn identify(
 /// Finds the visitor of a token alone (widget uploads).
 pub fn verify_token(state: &AppState, token: &str) -> Result<VisitorCtx, AppError> {
     let claims: VisitorClaims = state.jwt.verify(token).map_err(|_| {
-        AppError::unauthorized("invalid_visitor_token", "This visitor token is not valid.")
+        AppError::unauthorized(
+            ErrorCode::InvalidVisitorToken,
+            "This visitor token is not valid.",
+        )
     })?;
     if claims.typ != "visitor" {
         return Err(AppError::unauthorized(
-            "invalid_visitor_token",
+            ErrorCode::InvalidVisitorToken,
             "This visitor token is not valid.",
         ));
     }
@@ -277,6 +280,7 @@ pub async fn post_message(
                 if let Some((m, _)) =
                     store::messages::find_by_client_id(conn, tenant, &c.id, &client_id)?
                 {
+                    messages::check_resend(&m, text.as_deref(), attachment_id.as_deref())?;
                     return Ok(Stored {
                         message_id: m.id,
                         conversation_id: c.id.clone(),
@@ -284,17 +288,15 @@ pub async fn post_message(
                 }
             }
             let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
-            let (message, attachment) = match insert_message_once(
-                conn,
-                &before,
-                NewMessage::customer(text, attachment_id, client_id),
-            )? {
+            let new = NewMessage::customer(text.clone(), attachment_id.clone(), client_id);
+            let (message, attachment) = match insert_message_once(conn, &before, new)? {
                 messages::Stored::New(stored) => *stored,
                 messages::Stored::Duplicate(m) => {
+                    messages::check_resend(&m, text.as_deref(), attachment_id.as_deref())?;
                     return Ok(Stored {
                         message_id: m.id,
                         conversation_id: before.id,
-                    })
+                    });
                 }
             };
             let mut after = before;
@@ -550,7 +552,10 @@ pub async fn rate(
                 &ctx2.visitor_id,
             )?
             .ok_or_else(|| {
-                AppError::rejected("no_conversation", "There is no conversation to rate yet.")
+                AppError::rejected(
+                    ErrorCode::NoConversation,
+                    "There is no conversation to rate yet.",
+                )
             })?;
             let allowed: Vec<String> = serde_json::from_str(
                 &store::tenants::find(conn, &ctx2.tenant_id)?.rating_categories,

@@ -39,6 +39,17 @@ pub async fn upload(
     Ok(HttpResponse::Created().json(view))
 }
 
+/// A multipart body that is not one (415), or one that cannot be read (400).
+fn multipart_error(error: actix_multipart::MultipartError) -> AppError {
+    use actix_multipart::MultipartError as E;
+    match error {
+        E::ContentTypeMissing | E::ContentTypeParse | E::ContentTypeIncompatible => {
+            AppError::UnsupportedMediaType("multipart/form-data with a `file` field")
+        }
+        other => AppError::MalformedMultipart(other.to_string()),
+    }
+}
+
 /// Reads the `file` and `duration_ms` fields, refusing more than the largest allowed size.
 pub async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
     let mut received = Upload {
@@ -48,8 +59,7 @@ pub async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
     };
     let mut has_file = false;
     while let Some(field) = form.next().await {
-        let mut field =
-            field.map_err(|e| AppError::MalformedJson(format!("bad multipart body: {e}")))?;
+        let mut field = field.map_err(multipart_error)?;
         let name = field.name().unwrap_or_default().to_string();
         let filename = field
             .content_disposition()
@@ -57,8 +67,7 @@ pub async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
             .map(str::to_string);
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| AppError::MalformedJson(format!("bad multipart body: {e}")))?;
+            let chunk = chunk.map_err(multipart_error)?;
             if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
                 return Err(AppError::PayloadTooLarge {
                     limit_bytes: MAX_UPLOAD_BYTES,

@@ -23,8 +23,10 @@ pub struct ListParams {
     /// `widget` or `whatsapp`; absent means both.
     pub channel: Option<Channel>,
     /// `next_cursor` of the previous page.
+    #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Rows per page, 1-100 (default 50).
+    #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
 }
 
@@ -88,8 +90,10 @@ pub async fn detail(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ThreadParams {
     /// `next_cursor` of the previous page: returns older messages.
+    #[param(max_length = 200)]
     pub before: Option<String>,
     /// Messages per page, 1-100 (default 50).
+    #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
 }
 
@@ -114,6 +118,7 @@ pub async fn messages(
 /// Send an agent message (holder, admin or owner); idempotent on `client_message_id`.
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), request_body = SendMessageRequest,
     params(("id" = String, Path, description = "The conversation")), responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 201, description = "Stored", body = MessageView),
     (status = 200, description = "Already stored with this client_message_id", body = MessageView),
     (status = 404, body = ErrorBody), (status = 409, description = "Not joined, locked by another agent, or resolved", body = ErrorBody),
@@ -143,6 +148,7 @@ pub struct JoinParams {
 /// Join the conversation (take the join lock). Another agent's hold gives 409 `conversation_locked`.
 #[utoipa::path(tag = "conversations", security(("bearer" = [])),
     params(("id" = String, Path, description = "The conversation"), JoinParams), responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 200, body = ConversationDetail), (status = 404, body = ErrorBody),
     (status = 409, description = "`conversation_locked` with `details.holder`, or resolved", body = ErrorBody)))]
 #[post("/conversations/{id}/join")]
@@ -161,6 +167,7 @@ pub async fn join(
 
 /// Leave the conversation (release the join lock).
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")), responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 200, body = ConversationDetail), (status = 404, body = ErrorBody), (status = 409, description = "Not joined", body = ErrorBody)))]
 #[post("/conversations/{id}/leave")]
 pub async fn leave(
@@ -218,6 +225,7 @@ pub async fn book(
 
 /// Tell the visitor you are typing (send at most every few seconds while typing).
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")), responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 204), (status = 404, body = ErrorBody), (status = 409, description = "Not joined or locked", body = ErrorBody)))]
 #[post("/conversations/{id}/typing")]
 pub async fn typing(

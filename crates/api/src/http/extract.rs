@@ -10,9 +10,10 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use super::edge::Authenticated;
 use crate::domain::member::Member;
-use crate::domain::{auth, RequestMeta};
-use crate::error::AppError;
+use crate::domain::{auth, validate, RequestMeta};
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
 type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
@@ -38,11 +39,20 @@ impl FromRequest for Member {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
+        // Checked before routing (`http::edge`), so this is ready at once and no other
+        // extractor's error can come first.
+        let checked = req.extensions_mut().remove::<Authenticated>();
         Box::pin(async move {
-            let state = app_state(&req)?;
-            let token = bearer_token(&req)
-                .ok_or_else(|| AppError::unauthorized("unauthorized", "Sign in to continue."))?;
-            let member = auth::authenticate(&state, &token).await?;
+            let member = match checked {
+                Some(Authenticated(outcome)) => outcome?,
+                None => {
+                    let state = app_state(&req)?;
+                    let token = bearer_token(&req).ok_or_else(|| {
+                        AppError::unauthorized(ErrorCode::Unauthorized, "Sign in to continue.")
+                    })?;
+                    auth::authenticate(&state, &token).await?
+                }
+            };
             // The request log and the API-key audit read it back after the response.
             req.extensions_mut().insert(member.clone());
             Ok(member)
@@ -119,7 +129,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             if !is_json {
-                return Err(AppError::UnsupportedMediaType);
+                return Err(AppError::UnsupportedMediaType("application/json"));
             }
             if declared.is_some_and(|len| len > limit) {
                 return Err(AppError::PayloadTooLarge { limit_bytes: limit });
@@ -137,8 +147,25 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     }
 }
 
-/// Parses JSON, telling syntax errors (400) from well-formed JSON of the wrong shape (422).
+/// Parses a JSON object, telling syntax errors (400) from well-formed JSON of the wrong shape
+/// (422). Every request body is an object: serde would also take an array for one, filling
+/// its fields by position (`["a","b"]` as a quick reply), which no client means to send.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(
+            match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+                Err(error) => AppError::MalformedJson(error.to_string()),
+                Ok(_) => AppError::invalid_field("body", "must be a JSON object"),
+            },
+        );
+    }
+    if validate::json_holds_nul(body) {
+        return Err(AppError::invalid_field(
+            "body",
+            "must not contain the NUL character (\\u0000) in any text",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -210,9 +237,24 @@ mod tests {
     #[test]
     fn syntax_errors_are_malformed_json() {
         let error = parse_json::<Body>(b"{\"email\": ").unwrap_err();
-        assert_eq!(error.code(), "malformed_json");
+        assert_eq!(error.code(), ErrorCode::MalformedJson);
         let error = parse_json::<Body>(b"{\"email\":\"a\",\"age\":1} trailing").unwrap_err();
-        assert_eq!(error.code(), "malformed_json");
+        assert_eq!(error.code(), ErrorCode::MalformedJson);
+    }
+
+    #[test]
+    fn only_objects_are_bodies() {
+        let error = parse_json::<Body>(br#"["a@b.co", 3, null]"#).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::ValidationFailed);
+        assert_eq!(fields(error)["body"], "must be a JSON object");
+        let error = parse_json::<Body>(b"[1, 2").unwrap_err();
+        assert_eq!(error.code(), ErrorCode::MalformedJson);
+    }
+
+    #[test]
+    fn nul_in_any_text_is_refused() {
+        let error = parse_json::<Body>(br#"{"email":"a\u0000b","age":1}"#).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::ValidationFailed);
     }
 
     #[test]

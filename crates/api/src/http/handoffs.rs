@@ -31,6 +31,7 @@ pub async fn transfer(
 /// Delegate the conversation: a request the target accepts or rejects; the holder keeps it meanwhile.
 #[utoipa::path(tag = "handoffs", security(("bearer" = [])), request_body = HandoffRequest,
     params(("id" = String, Path, description = "The conversation")), responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 201, body = HandoffView), (status = 404, body = ErrorBody),
     (status = 409, description = "Not joined, locked, resolved, or a delegation is already pending", body = ErrorBody),
     (status = 422, body = ErrorBody)))]

@@ -13,7 +13,7 @@ use crate::state::AppState;
 #[utoipa::path(tag = "me", security(("bearer" = [])), responses(
     (status = 200, body = Me),
     (status = 401, body = ErrorBody),
-    (status = 403, description = "API keys have no member", body = ErrorBody)))]
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody)))]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, member: Member) -> Result<web::Json<Me>, AppError> {
     Ok(web::Json(settings::me(&state, &member).await?))
@@ -21,6 +21,7 @@ pub async fn get_me(state: web::Data<AppState>, member: Member) -> Result<web::J
 
 /// Set whether you show as online to visitors.
 #[utoipa::path(tag = "me", security(("bearer" = [])), request_body = AvailabilityRequest, responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
     (status = 200, body = Me),
     (status = 401, body = ErrorBody),
     (status = 422, body = ErrorBody)))]

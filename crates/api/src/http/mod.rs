@@ -3,7 +3,9 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod contract;
 pub mod conversations;
+pub mod edge;
 pub mod extract;
 pub mod handoffs;
 pub mod health;
@@ -35,7 +37,10 @@ use crate::error::AppError;
             an access token from `/api/v1/auth/login` or an API key (`sbk_...`). Every error has \
             the shape `{\"error\": {\"code\", \"message\", \"details\"}}`."
     ),
-    components(schemas(switchboard_types::error::ErrorBody)),
+    components(schemas(
+        switchboard_types::error::ErrorBody,
+        switchboard_types::conversations::Tab
+    )),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -57,7 +62,8 @@ pub fn routes<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app.into_utoipa_app()
+    let (app, doc) = app
+        .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
@@ -122,7 +128,10 @@ where
                 .service(sockets::widget_upload)
                 .default_service(web::to(api_not_found)),
         )
-        .split_for_parts()
+        .split_for_parts();
+    let mut doc = doc;
+    utoipa::Modify::modify(&contract::CommonResponses, &mut doc);
+    (app, doc)
 }
 
 /// The OpenAPI document, built from the same route list the server mounts.

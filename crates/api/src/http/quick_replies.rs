@@ -14,6 +14,7 @@ use crate::state::AppState;
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PrefixQuery {
     /// Only shortcuts starting with this (what the agent typed after `/`); at most 20 results.
+    #[param(max_length = 33)]
     pub prefix: Option<String>,
 }
 

@@ -14,7 +14,7 @@ use super::upgrades::{LeanUpgrade, LeanVisitor};
 use crate::domain::attachments::{self, Uploader};
 use crate::domain::auth::{self, AccessClaims};
 use crate::domain::visitor_chat;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::realtime::{dashboard_socket, visitor_socket};
 use crate::state::AppState;
 
@@ -24,6 +24,7 @@ pub struct EventsQuery {
     /// Access token (browsers cannot set headers on WebSockets); `Authorization` works too.
     pub access_token: Option<String>,
     /// The last `seq` the client saw: everything after it is replayed, in order, first.
+    #[param(minimum = 0)]
     pub since: Option<i64>,
 }
 
@@ -44,15 +45,21 @@ pub async fn events(
     let bearer = q
         .access_token
         .or_else(|| bearer_token(&req))
-        .ok_or_else(|| AppError::unauthorized("unauthorized", "Sign in to continue."))?;
+        .ok_or_else(|| AppError::unauthorized(ErrorCode::Unauthorized, "Sign in to continue."))?;
     let member = auth::authenticate(&state, &bearer).await?;
+    if q.since.is_some_and(|since| since < 0) {
+        return Err(AppError::invalid_field(
+            "since",
+            "must be an event number (0 or more)",
+        ));
+    }
     let token_expires_at = state
         .jwt
         .verify::<AccessClaims>(&bearer)
         .ok()
         .map(|c| c.exp);
     let (response, session, stream) =
-        actix_ws::handle(&req, body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+        actix_ws::handle(&req, body).map_err(|_| AppError::WebsocketUpgradeRequired)?;
     let dashboard = dashboard_socket::Dashboard {
         member,
         bearer,
@@ -78,7 +85,7 @@ pub struct WidgetQuery {
 }
 
 /// The visitor socket (WebSocket) the chat widget uses. The first frame is `welcome` with the
-/// visitor token to keep; see the README for every frame.
+/// visitor token to keep; `docs/protocols.md` lists every frame.
 #[utoipa::path(tag = "widget", params(WidgetQuery), responses(
     (status = 101, description = "Switching to the WebSocket protocol"),
     (status = 401, description = "Unknown widget key", body = ErrorBody),
@@ -95,12 +102,10 @@ pub async fn widget(
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     let (tenant, ctx, token) = visitor_chat::identify(&state, &q.key, q.token.as_deref()).await?;
     let mut handshake =
-        ws::handshake(req.head()).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+        ws::handshake(req.head()).map_err(|_| AppError::WebsocketUpgradeRequired)?;
     if !req.extensions().contains::<LeanUpgrade>() {
         // Every upgrade request is routed before the app sees it (`http::upgrades`).
-        return Err(AppError::MalformedJson(
-            "Open this address as a WebSocket.".into(),
-        ));
+        return Err(AppError::WebsocketUpgradeRequired);
     }
     // Counted against the address until the visitor is dropped (the socket closes).
     let admission = state
@@ -134,7 +139,7 @@ pub async fn widget_upload(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let token = bearer_token(&req).ok_or_else(|| {
-        AppError::unauthorized("invalid_visitor_token", "Send the visitor token.")
+        AppError::unauthorized(ErrorCode::InvalidVisitorToken, "Send the visitor token.")
     })?;
     let ctx = visitor_chat::verify_token(&state, &token)?;
     let upload = read_upload(form).await?;

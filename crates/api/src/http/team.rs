@@ -94,7 +94,7 @@ pub async fn transfer_ownership(
 
 /// Invite someone by email; returns the single-use link to pass on.
 #[utoipa::path(tag = "team", security(("bearer" = [])), request_body = InviteRequest, responses(
-    (status = 201, body = CreatedInvitation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+    (status = 201, body = CreatedInvitation), (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`); for other roles, the role does not allow it", body = ErrorBody), (status = 409, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 #[post("/team/invitations")]
 pub async fn invite(

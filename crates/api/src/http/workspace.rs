@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// Create an API key; the secret is in this response only.
 #[utoipa::path(tag = "api_keys", security(("bearer" = [])), request_body = CreateApiKeyRequest, responses(
-    (status = 201, body = CreatedApiKey), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 201, body = CreatedApiKey), (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`); for other roles, the role does not allow it", body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[post("/api-keys")]
 pub async fn create_api_key(
     state: web::Data<AppState>,
@@ -94,8 +94,10 @@ pub async fn get_billing(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// `next_cursor` of the previous page.
+    #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Rows per page, 1-100 (default 50).
+    #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
-use serde_json::json;
+use switchboard_types::event_socket::{close, ClientFrame, Notice};
 
 use super::dispatch::envelope;
 use super::hub::{Frame, Outgoing, Registration};
@@ -18,16 +18,6 @@ use crate::store::events as event_store;
 
 /// Most events replayed on resume; a client further behind gets `resync`.
 const REPLAY_LIMIT: i64 = 10_000;
-
-/// Close codes the dashboard acts on.
-pub mod close {
-    /// The access token expired: refresh it and reconnect with `since`.
-    pub const TOKEN_EXPIRED: u16 = 4001;
-    /// The session ended (signed out, deactivated): sign in again.
-    pub const SESSION_ENDED: u16 = 4003;
-    /// The socket fell too far behind; it was sent `resync` first.
-    pub const TOO_SLOW: u16 = 4008;
-}
 
 /// A connected dashboard.
 pub struct Dashboard {
@@ -90,13 +80,17 @@ async fn start(
             ))
         })
         .await?;
-    send_json(session, json!({ "type": "hello", "seq": latest })).await?;
+    send_notice(session, &Notice::Hello { seq: latest }).await?;
     let Some(since) = since else {
         return Ok(latest);
     };
     let kept_from = oldest.unwrap_or(latest + 1);
     if since > latest || since + 1 < kept_from || latest - since > REPLAY_LIMIT {
-        send_json(session, json!({ "type": "resync", "seq": latest })).await?;
+        let resync = Notice::Resync {
+            seq: Some(latest),
+            reason: None,
+        };
+        send_notice(session, &resync).await?;
         return Ok(latest);
     }
     replay(state, session, &dashboard.member.tenant_id, since, latest).await
@@ -211,7 +205,7 @@ async fn pump(
             }
             _ = &mut expiry => return Some(close_with(close::TOKEN_EXPIRED, "token_expired")),
             // `wait_for` also sees a stop that began before this socket subscribed.
-            _ = shutdown.wait_for(|stop| *stop) => return Some(CloseReason { code: CloseCode::Restart, description: Some("server restarting".into()) }),
+            _ = shutdown.wait_for(|stop| *stop) => return Some(close_with(close::SERVER_RESTARTING, "server restarting")),
         }
     }
 }
@@ -301,8 +295,8 @@ async fn fill_gap(
 async fn answer_client(session: &mut Session, message: Message) -> Option<Option<CloseReason>> {
     match message {
         Message::Ping(bytes) => session.pong(&bytes).await.err().map(|_| None),
-        Message::Text(text) if text.contains("\"ping\"") => {
-            send_json(session, json!({ "type": "pong" }))
+        Message::Text(text) if serde_json::from_str::<ClientFrame>(&text).is_ok() => {
+            send_notice(session, &Notice::Pong)
                 .await
                 .err()
                 .map(|_| None)
@@ -313,8 +307,12 @@ async fn answer_client(session: &mut Session, message: Message) -> Option<Option
 }
 
 async fn resync_and_close(session: &mut Session, why: &str) -> Option<CloseReason> {
-    let _ = send_json(session, json!({ "type": "resync", "reason": why })).await;
-    Some(close_with(close::TOO_SLOW, "resync"))
+    let resync = Notice::Resync {
+        seq: None,
+        reason: Some(why.into()),
+    };
+    let _ = send_notice(session, &resync).await;
+    Some(close_with(close::FELL_BEHIND, "resync"))
 }
 
 fn close_with(code: u16, description: &str) -> CloseReason {
@@ -335,8 +333,9 @@ async fn token_expiry(expires_at: Option<i64>) {
     }
 }
 
-async fn send_json(session: &mut Session, value: serde_json::Value) -> Result<(), AppError> {
-    send_text(session, &value.to_string()).await
+async fn send_notice(session: &mut Session, notice: &Notice) -> Result<(), AppError> {
+    let text = serde_json::to_string(notice).map_err(|e| AppError::Internal(e.into()))?;
+    send_text(session, &text).await
 }
 
 async fn send_text(session: &mut Session, text: &str) -> Result<(), AppError> {

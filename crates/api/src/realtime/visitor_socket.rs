@@ -16,16 +16,14 @@ use switchboard_types::widget::{ServerFrame, VisitorFrame};
 use super::hub::{Admission, Outgoing, Registration, SocketTask};
 use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
+use crate::domain::validate;
 use crate::domain::visitor_append::KnownThread;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
 /// Largest frame a visitor may send.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
-/// Frames of any kind a socket may send per second, and in a burst, before it is closed.
-const FRAMES_PER_SECOND: u32 = 30;
-const FRAME_BURST: u32 = 300;
 /// Typing notices are forwarded at most this often.
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 
@@ -193,13 +191,17 @@ impl Live {
             }
             Ok(Incoming::Ping(bytes)) => self.socket.pong(bytes).await.err().map(|_| None),
             Ok(Incoming::Binary) => {
-                let refused = error_frame("invalid_frame", "Send JSON text frames.", None);
+                let refused = error_frame(ErrorCode::InvalidFrame, "Send JSON text frames.", None);
                 (!send(&mut self.socket, &refused).await).then_some(None)
             }
             Ok(Incoming::Pong) => None,
             Ok(Incoming::Close) | Err(ReadError::Gone) => Some(None),
             Err(ReadError::TooLarge) => {
-                let refused = error_frame("frame_too_large", "Frames may be at most 16 KiB.", None);
+                let refused = error_frame(
+                    ErrorCode::FrameTooLarge,
+                    "Frames may be at most 16 KiB.",
+                    None,
+                );
                 send(&mut self.socket, &refused).await;
                 Some(Some(closing(CloseCode::Size, Some("frame too large"))))
             }
@@ -239,22 +241,21 @@ struct Limits {
 
 impl Limits {
     fn new(state: &AppState) -> Limits {
-        let per_second =
-            NonZeroU32::new(state.config.widget_messages_per_second.max(1)).expect("non-zero");
-        let burst =
-            NonZeroU32::new(state.config.widget_messages_per_second.max(1) * 2).expect("non-zero");
+        let c = &state.config;
         Limits {
-            messages: RateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)),
-            // Generous burst: after a pause (a slow disk, a restart) the server reads a
-            // socket's backlog at once, which must not look like a flood. A real flood (hundreds
-            // of frames a second) still empties the bucket within a second or two.
-            frames: RateLimiter::direct(
-                Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).expect("non-zero"))
-                    .allow_burst(NonZeroU32::new(FRAME_BURST).expect("non-zero")),
-            ),
+            messages: bucket(c.widget_messages_per_second, c.widget_message_burst),
+            frames: bucket(c.widget_frames_per_second, c.widget_frame_burst),
             last_typing: None,
         }
     }
+}
+
+/// A token bucket: `per_second` refill, `burst` at most (settings are at least 1).
+fn bucket(per_second: u32, burst: u32) -> DefaultDirectRateLimiter {
+    let at_least_one = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::direct(
+        Quota::per_second(at_least_one(per_second)).allow_burst(at_least_one(burst)),
+    )
 }
 
 /// Handles one text frame. Bad frames get an error frame and the socket lives on; abuse (a
@@ -271,10 +272,20 @@ async fn on_text(
     if limits.frames.check().is_err() {
         send(
             socket,
-            &error_frame("rate_limited", "Too many frames; slow down.", None),
+            &error_frame(ErrorCode::RateLimited, "Too many frames; slow down.", None),
         )
         .await;
         return Some(Some(closing(CloseCode::Policy, Some("rate limited"))));
+    }
+    // As for REST bodies (`http::extract::parse_json`): no text may hold a NUL character.
+    if validate::json_holds_nul(text.as_bytes()) {
+        let refused = error_frame(
+            ErrorCode::ValidationFailed,
+            "Text must not contain the NUL character (\\u0000).",
+            None,
+        );
+        send(socket, &refused).await;
+        return None;
     }
     let frame: VisitorFrame = match serde_json::from_str(text) {
         Ok(frame) => frame,
@@ -282,7 +293,7 @@ async fn on_text(
             send(
                 socket,
                 &error_frame(
-                    "invalid_frame",
+                    ErrorCode::InvalidFrame,
                     &format!("This frame is not understood: {error}"),
                     None,
                 ),
@@ -319,7 +330,7 @@ async fn handle(
         } => {
             if limits.messages.check().is_err() {
                 return vec![error_frame(
-                    "rate_limited",
+                    ErrorCode::RateLimited,
                     "You are sending messages too fast; wait a moment.",
                     Some(client_id),
                 )];
@@ -401,18 +412,18 @@ fn refused(error: AppError, client_id: Option<String>) -> ServerFrame {
         tracing::error!(error = %format!("{cause:#}"), "visitor action failed");
     }
     let body = error.body().error;
-    ServerFrame::Error {
-        code: body.code,
-        message: body.message,
-        client_id,
-    }
+    error_frame(body.code, &body.message, client_id)
 }
 
-fn error_frame(code: &str, message: &str, client_id: Option<String>) -> ServerFrame {
+/// Longest `client_id` echoed back in an error frame: a valid one is at most 100 characters,
+/// and a refused one of any length must not be sent back whole.
+const ECHOED_CLIENT_ID_CHARS: usize = 100;
+
+fn error_frame(code: ErrorCode, message: &str, client_id: Option<String>) -> ServerFrame {
     ServerFrame::Error {
-        code: code.into(),
+        code,
         message: message.into(),
-        client_id,
+        client_id: client_id.map(|id| id.chars().take(ECHOED_CLIENT_ID_CHARS).collect()),
     }
 }
 

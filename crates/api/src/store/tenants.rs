@@ -31,6 +31,16 @@ pub struct TenantSettingsChange {
     pub reopen_policy: Option<String>,
 }
 
+impl TenantSettingsChange {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.time_zone.is_none()
+            && self.rating_categories.is_none()
+            && self.reopen_policy.is_none()
+    }
+}
+
 pub fn insert(conn: &mut Conn, tenant: &Tenant) -> QueryResult<()> {
     diesel::insert_into(tenants::table)
         .values(tenant)
@@ -53,11 +63,16 @@ pub fn find_by_widget_key(conn: &mut Conn, widget_key: &str) -> QueryResult<Opti
         .optional()
 }
 
+/// Writes the settings `change` names; a change that names none is a no-op (diesel refuses an
+/// UPDATE with nothing to set, and "absent stays as it is" holds for every field at once too).
 pub fn update_settings(
     conn: &mut Conn,
     tenant_id: &str,
     change: &TenantSettingsChange,
 ) -> QueryResult<()> {
+    if change.is_empty() {
+        return Ok(());
+    }
     diesel::update(tenants::table.find(tenant_id))
         .set(change)
         .execute(conn)

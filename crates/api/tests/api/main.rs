@@ -11,6 +11,7 @@ mod bad_input;
 mod conversation_isolation;
 mod conversations;
 mod crash;
+mod edge;
 mod extras;
 mod handoffs;
 mod health;

@@ -458,19 +458,7 @@ both_dbs!(
                 )
                 .await;
         }
-        let mut limited = 0;
-        let mut acked = 0;
-        while limited + acked < 10 {
-            let frame = visitor.recv().await;
-            match frame["type"].as_str() {
-                Some("ack") => acked += 1,
-                Some("error") => {
-                    assert_eq!(frame["code"], "rate_limited");
-                    limited += 1;
-                }
-                _ => {}
-            }
-        }
+        let (_, limited) = visitor.acks_and_rate_limits(10).await;
         assert!(
             limited >= 5,
             "only {limited} of 10 burst messages were limited"

@@ -107,6 +107,24 @@ impl VisitorSocket {
         }
     }
 
+    /// Reads the answers to `sent` messages sent at once: how many were acknowledged and how
+    /// many refused as `rate_limited` (any other refusal fails the test).
+    pub async fn acks_and_rate_limits(&mut self, sent: usize) -> (usize, usize) {
+        let (mut acked, mut limited) = (0, 0);
+        while acked + limited < sent {
+            let frame = self.recv().await;
+            match frame["type"].as_str() {
+                Some("ack") => acked += 1,
+                Some("error") => {
+                    assert_eq!(frame["code"], "rate_limited", "{frame}");
+                    limited += 1;
+                }
+                _ => {}
+            }
+        }
+        (acked, limited)
+    }
+
     /// Sends a text message and returns its acknowledgement.
     pub async fn say(&mut self, text: &str) -> Value {
         let client_id = uuid::Uuid::new_v4().to_string();

@@ -363,6 +363,23 @@ both_dbs!(deactivation_rules, |backend| async move {
     deactivate(&admin, &agent).await.expect(403);
     deactivate(&agent, &admin).await.expect(200);
     deactivate(&admin2, &owner).await.expect(200);
+    // Reactivating is refused for the same people, in its own words.
+    let reactivate = |who: &Session, by: &Session| {
+        let path = format!("/api/v1/team/members/{}/reactivate", who.user_id);
+        let token = by.access.clone();
+        async move { app.call(Method::POST, &path, Some(&token), None).await }
+    };
+    let own = reactivate(&owner, &owner).await.expect(422);
+    assert_eq!(own.code(), "cannot_reactivate_self");
+    assert!(own.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("reactivate"));
+    assert_eq!(
+        reactivate(&owner, &admin).await.expect(422).code(),
+        "cannot_reactivate_owner"
+    );
+    reactivate(&agent, &admin).await.expect(200);
 });
 
 both_dbs!(team_actions_are_in_the_audit_log, |backend| async move {

@@ -8,7 +8,7 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_types::auth::{AuthTokens, RefreshRequest};
-use switchboard_types::error::ErrorBody;
+use switchboard_types::error::{ErrorBody, ErrorCode};
 
 use super::error::ApiError;
 use super::session::{self, Tokens};
@@ -180,7 +180,7 @@ async fn refresh(refresh_token: String) -> Result<Tokens, ApiError> {
     });
     match decode::<AuthTokens>(send(&call, None).await?).await {
         Ok(tokens) => Ok(session::save(&tokens)),
-        Err(ApiError::Server { error, .. }) if error.code == "refresh_token_superseded" => {
+        Err(ApiError::Server { error, .. }) if error.code == ErrorCode::RefreshTokenSuperseded => {
             newer_tokens_from_another_tab(&refresh_token).await
         }
         // A flaky network is no reason to sign someone out; the server refusing the token is.

@@ -17,6 +17,7 @@ use gloo_timers::future::sleep;
 use leptos::logging::warn;
 use leptos::prelude::window;
 use serde::Deserialize;
+use switchboard_types::event_socket::{close, ClientFrame, Notice};
 use switchboard_types::events::Event;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -44,18 +45,6 @@ const BRIEF_CONNECTION: Duration = Duration::from_secs(2);
 /// A tab shown again after being hidden this long checks its socket at once: browsers slow
 /// timers down in hidden tabs, so the heartbeat may not have noticed a dead connection.
 const HIDDEN_LONG: Duration = Duration::from_secs(60);
-
-/// Close codes the server uses on the event socket.
-mod close_code {
-    /// The access token expired: renew it and resume.
-    pub const TOKEN_EXPIRED: u16 = 4001;
-    /// The session ended (signed out elsewhere, deactivated): sign in again.
-    pub const SESSION_ENDED: u16 = 4003;
-    /// The socket fell too far behind (after `resync`): reconnect without a position.
-    pub const FELL_BEHIND: u16 = 4008;
-    /// The server is restarting.
-    pub const SERVER_RESTARTING: u16 = 1012;
-}
 
 /// Where the event socket is, as the top bar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,20 +158,6 @@ enum Outcome {
     Dropped {
         confirmed: bool,
     },
-}
-
-/// Frames that are not events.
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum Notice {
-    Hello {
-        seq: i64,
-    },
-    Resync {
-        #[serde(default)]
-        seq: Option<i64>,
-    },
-    Pong,
 }
 
 /// Any frame with a sequence number, for event types newer than this dashboard: their
@@ -374,8 +349,9 @@ impl Connection {
                     ping_at = now() + PING_EVERY;
                     // Sending on a socket still connecting would wait for it to open.
                     if matches!(socket.state(), State::Open) {
-                        let ping = Message::Text(r#"{"type":"ping"}"#.into());
-                        let _ = socket.send(ping).await;
+                        if let Ok(ping) = serde_json::to_string(&ClientFrame::Ping) {
+                            let _ = socket.send(Message::Text(ping)).await;
+                        }
                     }
                     continue;
                 }
@@ -413,12 +389,12 @@ impl Connection {
                         (self.on_update)(Update::Resync);
                     }
                 }
-                Notice::Resync { seq: Some(seq) } => {
+                Notice::Resync { seq: Some(seq), .. } => {
                     self.last_seq = Some(seq);
                     (self.on_update)(Update::Resync);
                 }
                 // Sent just before closing with 4008: refetch once reconnected.
-                Notice::Resync { seq: None } => {
+                Notice::Resync { seq: None, .. } => {
                     self.last_seq = None;
                     self.resync_pending = true;
                 }
@@ -464,10 +440,10 @@ enum Step {
 
 fn closed_with(code: u16, confirmed: bool) -> Outcome {
     match code {
-        close_code::TOKEN_EXPIRED => Outcome::TokenExpired,
-        close_code::SESSION_ENDED => Outcome::SessionEnded,
-        close_code::FELL_BEHIND => Outcome::FellBehind,
-        close_code::SERVER_RESTARTING => Outcome::ServerRestarting,
+        close::TOKEN_EXPIRED => Outcome::TokenExpired,
+        close::SESSION_ENDED => Outcome::SessionEnded,
+        close::FELL_BEHIND => Outcome::FellBehind,
+        close::SERVER_RESTARTING => Outcome::ServerRestarting,
         _ => Outcome::Dropped { confirmed },
     }
 }
