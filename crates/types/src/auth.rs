@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 use crate::{Role, Section, TenantId, UserId};
 
 /// Creates a workspace (tenant) and its owner.
@@ -72,24 +74,7 @@ pub enum Availability {
     Away,
 }
 
-impl Availability {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Availability::Online => "online",
-            Availability::Away => "away",
-        }
-    }
-
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "online" => Some(Self::Online),
-            "away" => Some(Self::Away),
-            _ => None,
-        }
-    }
-}
+wire_names!(Availability { Online => "online", Away => "away" });
 
 /// Sets the signed-in member's availability.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

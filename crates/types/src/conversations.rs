@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 use crate::{ConversationId, UserId, VisitorId};
 
 /// Where a conversation happens.
@@ -16,21 +18,32 @@ pub enum Channel {
     Whatsapp,
 }
 
-impl Channel {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Widget => "widget",
-            Channel::Whatsapp => "whatsapp",
-        }
-    }
+wire_names!(Channel { Widget => "widget", Whatsapp => "whatsapp" });
 
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "widget" => Some(Channel::Widget),
-            "whatsapp" => Some(Channel::Whatsapp),
-            _ => None,
+/// Where a conversation is in its life, as stored (see the state machine in
+/// `crates/api/src/domain/conversation_rules.rs`). The list shows it as a
+/// [`ConversationStatus`], which adds "delegated" while a delegation waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationState {
+    /// Handled by the AI or an agent.
+    Open,
+    /// The visitor asked for a human and is waiting.
+    NeedsAgent,
+    /// Done (a new visitor message reopens it or starts a new one, per the workspace setting).
+    Resolved,
+}
+
+wire_names!(ConversationState { Open => "open", NeedsAgent => "needs_agent", Resolved => "resolved" });
+
+impl ConversationState {
+    /// How the list shows it: "delegated" while a delegation waits, unless resolved.
+    pub fn shown(self, delegation_pending: bool) -> ConversationStatus {
+        match self {
+            ConversationState::Resolved => ConversationStatus::Resolved,
+            _ if delegation_pending => ConversationStatus::Delegated,
+            ConversationState::NeedsAgent => ConversationStatus::NeedsAgent,
+            ConversationState::Open => ConversationStatus::Open,
         }
     }
 }

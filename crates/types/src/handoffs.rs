@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 use crate::conversations::AgentRef;
 use crate::{ConversationId, HandoffId, UserId};
 
@@ -16,6 +18,8 @@ pub enum HandoffKind {
     /// A request the target accepts or rejects.
     Delegation,
 }
+
+wire_names!(HandoffKind { Transfer => "transfer", Delegation => "delegation" });
 
 /// Where a handoff stands.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -33,6 +37,8 @@ pub enum HandoffStatus {
     /// A transfer, done at once.
     Completed,
 }
+
+wire_names!(HandoffStatus { Pending => "pending", Accepted => "accepted", Rejected => "rejected", Cancelled => "cancelled", Completed => "completed" });
 
 /// Moves or offers a conversation to another member.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

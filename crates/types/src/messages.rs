@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 use crate::{AttachmentId, ConversationId, MessageId, UserId};
 
 /// Who wrote a message.
@@ -20,28 +22,7 @@ pub enum Sender {
     System,
 }
 
-impl Sender {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sender::Customer => "customer",
-            Sender::Ai => "ai",
-            Sender::Agent => "agent",
-            Sender::System => "system",
-        }
-    }
-
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "customer" => Some(Sender::Customer),
-            "ai" => Some(Sender::Ai),
-            "agent" => Some(Sender::Agent),
-            "system" => Some(Sender::System),
-            _ => None,
-        }
-    }
-}
+wire_names!(Sender { Customer => "customer", Ai => "ai", Agent => "agent", System => "system" });
 
 /// What a message carries.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -62,32 +43,7 @@ pub enum MessageKind {
     Event,
 }
 
-impl MessageKind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Text => "text",
-            MessageKind::Image => "image",
-            MessageKind::Voice => "voice",
-            MessageKind::File => "file",
-            MessageKind::BookingSlots => "booking_slots",
-            MessageKind::Event => "event",
-        }
-    }
-
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "text" => Some(MessageKind::Text),
-            "image" => Some(MessageKind::Image),
-            "voice" => Some(MessageKind::Voice),
-            "file" => Some(MessageKind::File),
-            "booking_slots" => Some(MessageKind::BookingSlots),
-            "event" => Some(MessageKind::Event),
-            _ => None,
-        }
-    }
-}
+wire_names!(MessageKind { Text => "text", Image => "image", Voice => "voice", File => "file", BookingSlots => "booking_slots", Event => "event" });
 
 /// The kind of an uploaded file, decided from its content.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -102,26 +58,7 @@ pub enum AttachmentKind {
     File,
 }
 
-impl AttachmentKind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttachmentKind::Image => "image",
-            AttachmentKind::Voice => "voice",
-            AttachmentKind::File => "file",
-        }
-    }
-
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "image" => Some(AttachmentKind::Image),
-            "voice" => Some(AttachmentKind::Voice),
-            "file" => Some(AttachmentKind::File),
-            _ => None,
-        }
-    }
-}
+wire_names!(AttachmentKind { Image => "image", Voice => "voice", File => "file" });
 
 /// An uploaded file.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

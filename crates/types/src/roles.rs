@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 /// A team member's role. There is always exactly one owner per tenant.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -16,6 +18,8 @@ pub enum Role {
     /// Everything an admin does, plus billing and ownership.
     Owner,
 }
+
+wire_names!(Role { Agent => "agent", Admin => "admin", Owner => "owner" });
 
 /// A section of the dashboard (one sidebar entry).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -144,25 +148,6 @@ impl Role {
             .into_iter()
             .filter(|s| self.may_open(*s))
             .collect()
-    }
-
-    /// The wire name (`agent`, `admin`, `owner`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
-    }
-
-    /// Parses the wire name.
-    pub fn parse(value: &str) -> Option<Role> {
-        match value {
-            "agent" => Some(Role::Agent),
-            "admin" => Some(Role::Admin),
-            "owner" => Some(Role::Owner),
-            _ => None,
-        }
     }
 }
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::wire_names;
+
 /// What happens when a visitor writes again after their conversation was resolved.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,6 +14,8 @@ pub enum ReopenPolicy {
     /// A new conversation starts.
     NewConversation,
 }
+
+wire_names!(ReopenPolicy { Reopen => "reopen", NewConversation => "new_conversation" });
 
 /// The workspace's settings.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -160,7 +160,7 @@ pub async fn upload(
         id: new_id(),
         tenant_id,
         conversation_id: None,
-        kind: kind.as_str().into(),
+        kind,
         content_type,
         filename: clean_filename(upload.filename.as_deref(), kind),
         size_bytes: sha256.1 as i64,

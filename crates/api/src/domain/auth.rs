@@ -4,7 +4,9 @@
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use switchboard_types::auth::Availability;
 use switchboard_types::auth::{AuthTokens, LoginRequest, RefreshRequest, SignupRequest};
+use switchboard_types::settings::ReopenPolicy;
 use switchboard_types::Role;
 
 use super::audit;
@@ -106,7 +108,7 @@ pub fn create_workspace(
         time_zone: time_zone.to_string(),
         widget_key: format!("wk_{}", &secrets::random_token()[..24]),
         rating_categories: json!(["Helpful", "Fast", "Friendly", "Knowledgeable"]).to_string(),
-        reopen_policy: "reopen".into(),
+        reopen_policy: ReopenPolicy::Reopen,
         plan: "trial".into(),
         event_seq: 0,
         created_at: at,
@@ -119,8 +121,8 @@ pub fn create_workspace(
         email: owner_email.to_string(),
         name: owner_name.to_string(),
         password_hash,
-        role: Role::Owner.as_str().into(),
-        availability: "online".into(),
+        role: Role::Owner,
+        availability: Availability::Online,
         active: true,
         created_at: at,
         deactivated_at: None,
@@ -410,8 +412,7 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Member, AppE
             "Your session has ended. Sign in again.",
         )
     })?;
-    let role =
-        Role::parse(&user.role).ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
+    let role = Some(user.role).ok_or_else(|| anyhow::anyhow!("unknown role {:?}", user.role))?;
     Ok(Member {
         tenant_id: user.tenant_id,
         role,

@@ -4,8 +4,11 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 use switchboard_types::conversations::{AgentRef, ConversationRow};
+use switchboard_types::Role;
 
+use super::conversation_rules::{Actor, Refusal};
 use super::counting::{self, Counted};
+use super::member::Member;
 use super::views::conversation_row;
 use crate::clock::now;
 use crate::error::{AppError, ErrorCode};
@@ -29,7 +32,7 @@ pub fn save_counted(
         None => store::conversations::insert(conn, after)?,
     }
     let delta = counting::transition(before.map(Counted::from), Counted::from(after)).plus(extra);
-    store::counters::apply(conn, &after.tenant_id, &after.channel, after.shard, delta)?;
+    store::counters::apply(conn, &after.tenant_id, after.channel, after.shard, delta)?;
     Ok(())
 }
 
@@ -73,6 +76,51 @@ pub fn locked_by(conn: &mut Conn, tenant_id: &str, holder_id: &str) -> AppError 
         format!("Locked by another agent: {name} is in this conversation."),
         json!({ "holder": holder }),
     )
+}
+
+/// The error a person sees for a refusal of the conversation's rules.
+pub fn refused(conn: &mut Conn, tenant_id: &str, refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::Resolved => resolved_already(),
+        Refusal::AlreadyResolved => AppError::conflict(
+            ErrorCode::AlreadyResolved,
+            "This conversation is already resolved.",
+            json!({}),
+        ),
+        Refusal::NotResolved => AppError::conflict(
+            ErrorCode::NotResolved,
+            "This conversation is not resolved.",
+            json!({}),
+        ),
+        Refusal::NotJoined => not_joined(),
+        Refusal::LockedBy(holder) => locked_by(conn, tenant_id, &holder),
+        Refusal::DelegationPending => AppError::conflict(
+            ErrorCode::DelegationPending,
+            "A delegation is already waiting for an answer. Cancel it first.",
+            json!({}),
+        ),
+        Refusal::DelegationNotPending => AppError::conflict(
+            ErrorCode::DelegationNotPending,
+            "This delegation was already answered or withdrawn.",
+            json!({}),
+        ),
+        Refusal::DelegateToHolder => AppError::rejected(
+            ErrorCode::CannotDelegateToSelf,
+            "This member already holds the conversation.",
+        ),
+        Refusal::HandToSelf => AppError::rejected(
+            ErrorCode::CannotHandToSelf,
+            "You cannot hand a conversation to yourself.",
+        ),
+    }
+}
+
+/// The rules' actor for a member: admins, the owner and API keys override the join lock.
+pub fn actor(member: &Member) -> Actor<'_> {
+    Actor {
+        user_id: member.user_id_opt(),
+        overrides: member.role.at_least(Role::Admin),
+    }
 }
 
 /// 409 for acting on a conversation one has not joined.

@@ -1,7 +1,6 @@
 //! The Conversations page: the list and its counts, the detail panel and the thread, and what
 //! agents do in a conversation: join and leave (the join lock), send, resolve, reopen, book.
 
-use chrono::NaiveDateTime;
 use serde_json::json;
 use switchboard_types::conversations::{
     BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
@@ -11,11 +10,12 @@ use switchboard_types::messages::{MessageView, SendMessageRequest, Sender};
 use switchboard_types::page::Page;
 use switchboard_types::{Role, Section};
 
+use super::conversation_rules as rules;
 use super::conversation_state::{
-    agent_ref, bump_chart, load_locked, locked_by, not_joined, resolved_already, row, save_counted,
+    actor, agent_ref, bump_chart, load_locked, locked_by, refused, row, save_counted,
 };
 use super::counting::one;
-use super::handoffs::cancel_pending_in_tx;
+use super::handoffs::withdraw_delegation;
 use super::member::Member;
 use super::messages::{check_resend, insert_message, message_views, NewMessage};
 use super::views::{
@@ -124,7 +124,7 @@ pub fn detail_in(
         Some(handoff_id) => pending_view(conn, tenant_id, handoff_id)?,
         None => None,
     };
-    let whatsapp_window_ends_at = (c.channel == "whatsapp")
+    let whatsapp_window_ends_at = (c.channel == Channel::Whatsapp)
         .then_some(c.last_customer_message_at)
         .flatten()
         .map(|at| to_utc(at + chrono::Duration::hours(WHATSAPP_WINDOW_HOURS)));
@@ -208,15 +208,7 @@ pub async fn join(
         .transact(&member.tenant_id, move |conn, outbox| {
             let tenant = member2.tenant_id.as_str();
             let before = take_lock(conn, tenant, &id, &me, force)?;
-            if before.status == "resolved" {
-                return Err(resolved_already());
-            }
-            let mut after = before.clone();
-            after.assignee_id = Some(me.clone());
-            if after.status == "needs_agent" {
-                after.status = "open".into();
-                after.needs_agent_since = None;
-            }
+            let after = rules::join(&before, &me).map_err(|r| refused(conn, tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, tenant, &id)?;
             if let Some(previous) = before.assignee_id.as_deref().filter(|p| *p != me) {
@@ -296,13 +288,9 @@ pub async fn leave(
     state
         .transact(&member.tenant_id, move |conn, outbox| {
             let before = load_locked(conn, &tenant, &id)?;
-            if before.assignee_id.as_deref() != Some(me.as_str()) {
-                return Err(not_joined());
-            }
-            let mut after = before.clone();
-            after.assignee_id = None;
-            cancel_pending_in_tx(conn, outbox, &mut after)?;
+            let after = rules::leave(&before, &me).map_err(|r| refused(conn, &tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            withdraw_delegation(conn, outbox, &before, &after)?;
             let conversation = row(conn, &tenant, &id)?;
             let agent = agent_ref(conn, &tenant, &me)?;
             outbox.emit(
@@ -318,16 +306,9 @@ pub async fn leave(
         .await
 }
 
-/// Whether `member` may act as the agent of `c`: the holder, or an admin/owner (or API key).
+/// 409 unless `member` may act as the agent of `c`: the holder, or an admin/owner (or API key).
 pub fn check_may_act(conn: &mut Conn, member: &Member, c: &Conversation) -> Result<(), AppError> {
-    let holds = c.assignee_id.is_some() && c.assignee_id.as_deref() == member.user_id_opt();
-    if holds || member.role.at_least(Role::Admin) {
-        return Ok(());
-    }
-    match &c.assignee_id {
-        Some(holder) => Err(locked_by(conn, &c.tenant_id, holder)),
-        None => Err(not_joined()),
-    }
+    rules::may_act(c, actor(member)).map_err(|r| refused(conn, &c.tenant_id, r))
 }
 
 /// Sends an agent message. Idempotent on `client_message_id`: a resend returns the stored
@@ -354,10 +335,7 @@ pub async fn send(
                 let view = message_views(conn, &st, &before, vec![existing])?.remove(0);
                 return Ok((view, false));
             }
-            check_may_act(conn, &member2, &before)?;
-            if before.status == "resolved" {
-                return Err(resolved_already());
-            }
+            rules::send(&before, actor(&member2)).map_err(|r| refused(conn, tenant, r))?;
             let new = NewMessage::agent(&me, body, attachment_id, client_id);
             let (message, attachment) = insert_message(conn, &before, new)?;
             let mut after = before.clone();
@@ -411,23 +389,11 @@ pub async fn resolve(
         .transact(&member.tenant_id, move |conn, outbox| {
             let tenant = member2.tenant_id.as_str();
             let before = load_locked(conn, tenant, &id)?;
-            if before.status == "resolved" {
-                return Err(AppError::conflict(
-                    ErrorCode::AlreadyResolved,
-                    "This conversation is already resolved.",
-                    json!({}),
-                ));
-            }
-            check_may_act(conn, &member2, &before)?;
             let at = now();
-            let mut after = before.clone();
-            after.status = "resolved".into();
-            after.needs_agent_since = None;
-            after.resolved_at = Some(at);
-            after.resolved_by = member2.user_id_opt().map(str::to_string);
-            after.last_activity_at = at;
-            cancel_pending_in_tx(conn, outbox, &mut after)?;
+            let after = rules::resolve(&before, actor(&member2), at)
+                .map_err(|r| refused(conn, tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            withdraw_delegation(conn, outbox, &before, &after)?;
             bump_chart(conn, &after, at, one(|d| d.resolved = 1))?;
             let conversation = row(conn, tenant, &id)?;
             outbox.emit(
@@ -451,14 +417,7 @@ pub async fn reopen(
     state
         .transact(&member.tenant_id, move |conn, outbox| {
             let before = load_locked(conn, &tenant, &id)?;
-            if before.status != "resolved" {
-                return Err(AppError::conflict(
-                    ErrorCode::NotResolved,
-                    "This conversation is not resolved.",
-                    json!({}),
-                ));
-            }
-            let after = reopened(&before, now());
+            let after = rules::reopen(&before, now()).map_err(|r| refused(conn, &tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, &tenant, &id)?;
             outbox.emit(
@@ -469,16 +428,6 @@ pub async fn reopen(
             detail_in(conn, &tenant, &id)
         })
         .await
-}
-
-/// The conversation as it is once reopened at `at`.
-pub fn reopened(before: &Conversation, at: NaiveDateTime) -> Conversation {
-    let mut after = before.clone();
-    after.status = "open".into();
-    after.resolved_at = None;
-    after.resolved_by = None;
-    after.last_activity_at = at;
-    after
 }
 
 /// Records a meeting booked from the conversation and marks it booked.

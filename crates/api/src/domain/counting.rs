@@ -3,21 +3,23 @@
 
 use chrono::{DurationRound, NaiveDateTime, TimeDelta};
 
+use switchboard_types::conversations::ConversationState as State;
+
 use crate::store::conversations::Conversation;
 use crate::store::counters::{BucketDelta, CounterDelta};
 
 /// The part of a conversation the counters depend on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counted<'a> {
-    pub status: &'a str,
+pub struct Counted {
+    pub status: State,
     pub booked: bool,
     pub agent_requested: bool,
 }
 
-impl<'a> From<&'a Conversation> for Counted<'a> {
-    fn from(c: &'a Conversation) -> Self {
+impl From<&Conversation> for Counted {
+    fn from(c: &Conversation) -> Self {
         Counted {
-            status: &c.status,
+            status: c.status,
             booked: c.booked,
             agent_requested: c.agent_requested,
         }
@@ -25,15 +27,14 @@ impl<'a> From<&'a Conversation> for Counted<'a> {
 }
 
 /// The counter change of moving from `before` (None: the conversation is new) to `after`.
-pub fn transition(before: Option<Counted<'_>>, after: Counted<'_>) -> CounterDelta {
-    let flag =
-        |c: Option<Counted<'_>>, f: &dyn Fn(Counted<'_>) -> bool| c.map(f).unwrap_or(false) as i64;
-    let diff = |f: &dyn Fn(Counted<'_>) -> bool| f(after) as i64 - flag(before, f);
+pub fn transition(before: Option<Counted>, after: Counted) -> CounterDelta {
+    let flag = |c: Option<Counted>, f: &dyn Fn(Counted) -> bool| c.map(f).unwrap_or(false) as i64;
+    let diff = |f: &dyn Fn(Counted) -> bool| f(after) as i64 - flag(before, f);
     CounterDelta {
         total: before.is_none() as i64,
-        unresolved: diff(&|c| c.status != "resolved"),
-        needs_agent: diff(&|c| c.status == "needs_agent"),
-        resolved: diff(&|c| c.status == "resolved"),
+        unresolved: diff(&|c| c.status != State::Resolved),
+        needs_agent: diff(&|c| c.status == State::NeedsAgent),
+        resolved: diff(&|c| c.status == State::Resolved),
         booked: diff(&|c| c.booked),
         agent_requests: diff(&|c| c.agent_requested),
         ..CounterDelta::default()
@@ -56,9 +57,9 @@ pub fn one(field: fn(&mut BucketDelta)) -> BucketDelta {
 mod tests {
     use super::*;
 
-    fn c(status: &str, booked: bool, requested: bool) -> Counted<'_> {
+    fn c(status: &str, booked: bool, requested: bool) -> Counted {
         Counted {
-            status,
+            status: State::parse(status).unwrap(),
             booked,
             agent_requested: requested,
         }

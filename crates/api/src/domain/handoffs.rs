@@ -2,14 +2,15 @@
 //! the target accepts (the lock moves) or rejects (the holder keeps it), and the requester may
 //! cancel it. One pending delegation per conversation.
 
-use serde_json::json;
 use switchboard_types::conversations::ConversationDetail;
 use switchboard_types::events::{EventPayload, HandoffChange};
-use switchboard_types::handoffs::{HandoffRequest, HandoffView};
+use switchboard_types::handoffs::{HandoffKind, HandoffRequest, HandoffStatus, HandoffView};
 use switchboard_types::{Role, Section};
 
-use super::conversation_state::{agent_ref, load_locked, resolved_already, row, save_counted};
-use super::conversations::{check_may_act, detail_in};
+pub use super::conversation_rules::Answer;
+use super::conversation_rules::{self as rules, Refusal};
+use super::conversation_state::{actor, agent_ref, load_locked, refused, row, save_counted};
+use super::conversations::detail_in;
 use super::member::Member;
 use super::outbox::Outbox;
 use super::validate;
@@ -37,25 +38,17 @@ pub async fn transfer(
         .transact(&member.tenant_id, move |conn, outbox| {
             let tenant = member2.tenant_id.as_str();
             let before = load_locked(conn, tenant, &id)?;
-            check_may_act(conn, &member2, &before)?;
-            if before.status == "resolved" {
-                return Err(resolved_already());
-            }
+            let after = rules::transfer(&before, actor(&member2), &req.to_user_id.0)
+                .map_err(|r| refused(conn, tenant, r))?;
             let to = check_target(conn, &member2, &req.to_user_id.0)?;
             let from = before
                 .assignee_id
                 .clone()
                 .or_else(|| member2.user_id_opt().map(str::to_string));
-            let mut after = before.clone();
-            cancel_pending_in_tx(conn, outbox, &mut after)?;
-            after.assignee_id = Some(to.clone());
-            if after.status == "needs_agent" {
-                after.status = "open".into();
-                after.needs_agent_since = None;
-            }
-            let handoff = new_handoff(&after, "transfer", from, to, reason, "completed");
+            let handoff = new_handoff(&after, HandoffKind::Transfer, from, to, reason);
             store::handoffs::insert(conn, &handoff)?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
+            withdraw_delegation(conn, outbox, &before, &after)?;
             emit(
                 conn,
                 outbox,
@@ -83,40 +76,14 @@ pub async fn delegate(
         .transact(&member.tenant_id, move |conn, outbox| {
             let tenant = member2.tenant_id.as_str();
             let before = load_locked(conn, tenant, &id)?;
-            check_may_act(conn, &member2, &before)?;
-            if before.status == "resolved" {
-                return Err(resolved_already());
-            }
-            let holder = before
-                .assignee_id
-                .clone()
-                .ok_or_else(super::conversation_state::not_joined)?;
-            if before.pending_handoff_id.is_some() {
-                return Err(AppError::conflict(
-                    ErrorCode::DelegationPending,
-                    "A delegation is already waiting for an answer. Cancel it first.",
-                    json!({}),
-                ));
-            }
-            let to = check_target(conn, &member2, &req.to_user_id.0)?;
-            if to == holder {
-                return Err(AppError::rejected(
-                    ErrorCode::CannotDelegateToSelf,
-                    "This member already holds the conversation.",
-                ));
-            }
-            let requester = if holder == me { holder } else { me };
-            let handoff = new_handoff(
-                &before,
-                "delegation",
-                Some(requester),
-                to,
-                reason,
-                "pending",
-            );
+            let to = req.to_user_id.0.as_str();
+            let handoff_id = new_id();
+            let after = rules::delegate(&before, actor(&member2), to, &handoff_id)
+                .map_err(|r| refused(conn, tenant, r))?;
+            let to = check_target(conn, &member2, to)?;
+            let mut handoff = new_handoff(&before, HandoffKind::Delegation, Some(me), to, reason);
+            handoff.id = handoff_id;
             store::handoffs::insert(conn, &handoff)?;
-            let mut after = before.clone();
-            after.pending_handoff_id = Some(handoff.id.clone());
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             emit(
                 conn,
@@ -127,14 +94,6 @@ pub async fn delegate(
             )
         })
         .await
-}
-
-/// How a delegation is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Accept,
-    Reject,
-    Cancel,
 }
 
 /// Accepts, rejects or cancels a pending delegation.
@@ -153,27 +112,15 @@ pub async fn answer(
                 .ok_or(AppError::NotFound("Delegation"))?;
             check_may_answer(&member2, &pending, answer)?;
             let before = load_locked(conn, tenant, &pending.conversation_id)?;
+            let after = rules::answer_delegation(&before, &pending.id, &pending.to_user_id, answer)
+                .map_err(|r| refused(conn, tenant, r))?;
             let status = match answer {
-                Answer::Accept => "accepted",
-                Answer::Reject => "rejected",
-                Answer::Cancel => "cancelled",
+                Answer::Accept => HandoffStatus::Accepted,
+                Answer::Reject => HandoffStatus::Rejected,
+                Answer::Cancel => HandoffStatus::Cancelled,
             };
-            if pending.status != "pending"
-                || !store::handoffs::decide(conn, tenant, &pending.id, status, now())?
-            {
-                return Err(AppError::conflict(
-                    ErrorCode::DelegationNotPending,
-                    "This delegation was already answered or withdrawn.",
-                    json!({ "status": pending.status }),
-                ));
-            }
-            let mut after = before.clone();
-            after.pending_handoff_id = None;
-            if answer == Answer::Accept {
-                if before.status == "resolved" {
-                    return Err(resolved_already());
-                }
-                after.assignee_id = Some(pending.to_user_id.clone());
+            if !store::handoffs::decide(conn, tenant, &pending.id, status, now())? {
+                return Err(refused(conn, tenant, Refusal::DelegationNotPending));
             }
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let decided = store::handoffs::find(conn, tenant, &pending.id)?
@@ -189,7 +136,7 @@ pub async fn answer(
 }
 
 fn check_may_answer(member: &Member, handoff: &Handoff, answer: Answer) -> Result<(), AppError> {
-    if handoff.kind != "delegation" {
+    if handoff.kind != HandoffKind::Delegation {
         return Err(AppError::NotFound("Delegation"));
     }
     let me = member.user_id_opt();
@@ -212,21 +159,32 @@ fn check_may_answer(member: &Member, handoff: &Handoff, answer: Answer) -> Resul
     }
 }
 
-/// Withdraws the conversation's pending delegation inside the caller's transaction (the holder
-/// left, resolved or transferred it). `c` is the caller's copy; its pending id is cleared.
-pub fn cancel_pending_in_tx(
+/// Withdraws the delegation `before` was waiting on when the rules cleared it in `after` (the
+/// holder left, resolved or transferred), inside the caller's transaction, after `after` is
+/// saved: the `handoff.cancelled` event shows the conversation without it.
+pub fn withdraw_delegation(
     conn: &mut Conn,
     outbox: &mut Outbox,
-    c: &mut Conversation,
+    before: &Conversation,
+    after: &Conversation,
 ) -> Result<(), AppError> {
-    let Some(handoff_id) = c.pending_handoff_id.take() else {
+    let Some(handoff_id) = before
+        .pending_handoff_id
+        .as_deref()
+        .filter(|_| after.pending_handoff_id.is_none())
+    else {
         return Ok(());
     };
-    if store::handoffs::decide(conn, &c.tenant_id, &handoff_id, "cancelled", now())? {
-        if let Some(handoff) = store::handoffs::find(conn, &c.tenant_id, &handoff_id)? {
-            // The row event must show the cleared state, so save before building it.
-            store::conversations::save(conn, c)?;
-            emit(conn, outbox, c, &handoff, EventPayload::HandoffCancelled)?;
+    let tenant = after.tenant_id.as_str();
+    if store::handoffs::decide(conn, tenant, handoff_id, HandoffStatus::Cancelled, now())? {
+        if let Some(handoff) = store::handoffs::find(conn, tenant, handoff_id)? {
+            emit(
+                conn,
+                outbox,
+                after,
+                &handoff,
+                EventPayload::HandoffCancelled,
+            )?;
         }
     }
     Ok(())
@@ -237,12 +195,6 @@ fn check_target(conn: &mut Conn, member: &Member, to_user_id: &str) -> Result<St
     let target = store::users::find(conn, &member.tenant_id, to_user_id)?.ok_or_else(|| {
         AppError::invalid_field("to_user_id", "is not a member of this workspace")
     })?;
-    if member.user_id_opt() == Some(target.id.as_str()) {
-        return Err(AppError::rejected(
-            ErrorCode::CannotHandToSelf,
-            "You cannot hand a conversation to yourself.",
-        ));
-    }
     if !target.active {
         return Err(AppError::rejected(
             ErrorCode::TargetInactive,
@@ -259,26 +211,30 @@ fn validate_reason(req: &HandoffRequest) -> Result<Option<String>, AppError> {
     Ok(reason)
 }
 
+/// A handoff row: a transfer is done at once, a delegation waits for its answer.
 fn new_handoff(
     c: &Conversation,
-    kind: &str,
+    kind: HandoffKind,
     from: Option<String>,
     to: String,
     reason: Option<String>,
-    status: &str,
 ) -> Handoff {
     let at = now();
+    let (status, decided_at) = match kind {
+        HandoffKind::Transfer => (HandoffStatus::Completed, Some(at)),
+        HandoffKind::Delegation => (HandoffStatus::Pending, None),
+    };
     Handoff {
         id: new_id(),
         tenant_id: c.tenant_id.clone(),
         conversation_id: c.id.clone(),
-        kind: kind.into(),
+        kind,
         from_user_id: from,
         to_user_id: to,
         reason,
-        status: status.into(),
+        status,
         created_at: at,
-        decided_at: (status != "pending").then_some(at),
+        decided_at,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use switchboard_types::messages::{MessageKind, MessageView, Sender};
+use switchboard_types::messages::{AttachmentKind, MessageKind, MessageView, Sender};
 
 use super::views::message_view;
 use crate::clock::{new_id, now};
@@ -84,19 +84,19 @@ fn prepare_message(
     };
     let kind = new
         .kind
-        .unwrap_or(match attachment.as_ref().map(|a| a.kind.as_str()) {
-            Some("image") => MessageKind::Image,
-            Some("voice") => MessageKind::Voice,
-            Some(_) => MessageKind::File,
+        .unwrap_or(match attachment.as_ref().map(|a| a.kind) {
+            Some(AttachmentKind::Image) => MessageKind::Image,
+            Some(AttachmentKind::Voice) => MessageKind::Voice,
+            Some(AttachmentKind::File) => MessageKind::File,
             None => MessageKind::Text,
         });
     let message = Message {
         id: new_id(),
         tenant_id: c.tenant_id.clone(),
         conversation_id: c.id.clone(),
-        sender: new.sender.as_str().into(),
+        sender: new.sender,
         sender_user_id: new.sender_user_id,
-        kind: kind.as_str().into(),
+        kind,
         body: new.body,
         attachment_id: new.attachment_id,
         payload: new.payload.map(|p| p.to_string()),
@@ -180,8 +180,8 @@ pub fn message_views(
     let mut visitor_name: Option<String> = None;
     let mut views = Vec::with_capacity(rows.len());
     for (m, attachment) in rows {
-        let name = match m.sender.as_str() {
-            "agent" => {
+        let name = match m.sender {
+            Sender::Agent => {
                 let id = m.sender_user_id.clone().unwrap_or_default();
                 if !agent_names.contains_key(&id) {
                     let name = store::users::find(conn, &c.tenant_id, &id)?
@@ -191,7 +191,7 @@ pub fn message_views(
                 }
                 agent_names[&id].clone()
             }
-            "customer" => {
+            Sender::Customer => {
                 if visitor_name.is_none() {
                     let v = store::visitors::find(conn, &c.tenant_id, &c.visitor_id)?;
                     visitor_name = Some(
@@ -201,8 +201,8 @@ pub fn message_views(
                 }
                 visitor_name.clone().unwrap_or_default()
             }
-            "ai" => "AI assistant".into(),
-            _ => "Switchboard".into(),
+            Sender::Ai => "AI assistant".into(),
+            Sender::System => "Switchboard".into(),
         };
         views.push(message_view(state, &m, attachment.as_ref(), name));
     }

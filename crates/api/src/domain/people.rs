@@ -1,9 +1,9 @@
 //! Members who can take conversations, and visitors on the site right now.
 
 use chrono::Duration as ChronoDuration;
-use switchboard_types::auth::Availability;
+use switchboard_types::conversations::ConversationState as State;
 use switchboard_types::visitors::{AgentSummary, LiveVisitor};
-use switchboard_types::{Role, Section};
+use switchboard_types::Section;
 
 use super::member::Member;
 use crate::clock::{now, to_utc};
@@ -28,8 +28,8 @@ pub async fn agents(state: &AppState, member: &Member) -> Result<Vec<AgentSummar
         .map(|u| AgentSummary {
             id: u.id.into(),
             name: u.name,
-            role: Role::parse(&u.role).unwrap_or(Role::Agent),
-            availability: Availability::parse(&u.availability).unwrap_or(Availability::Away),
+            role: u.role,
+            availability: u.availability,
         })
         .collect())
 }
@@ -65,7 +65,7 @@ pub fn live_visitor(
     let conversation = store::conversations::latest_of_visitor(conn, tenant_id, &v.id)?;
     let chatting = conversation
         .as_ref()
-        .is_some_and(|c| c.status != "resolved");
+        .is_some_and(|c| c.status != State::Resolved);
     Ok(LiveVisitor {
         visitor_id: v.id.clone().into(),
         display_id: v.display_id.clone(),
@@ -76,7 +76,7 @@ pub fn live_visitor(
         time_on_site_seconds: (now() - p.connected_at).num_seconds().max(0),
         chatting,
         conversation_id: conversation
-            .filter(|c| c.status != "resolved")
+            .filter(|c| c.status != State::Resolved)
             .map(|c| c.id.into()),
     })
 }

@@ -3,9 +3,7 @@
 use serde_json::json;
 use switchboard_types::auth::{Availability, Me, TenantView};
 use switchboard_types::events::{AvailabilityChanged, EventPayload};
-use switchboard_types::settings::{
-    BillingSummary, ReopenPolicy, UpdateSettingsRequest, WorkspaceSettings,
-};
+use switchboard_types::settings::{BillingSummary, UpdateSettingsRequest, WorkspaceSettings};
 use switchboard_types::Section;
 
 use super::audit;
@@ -117,7 +115,7 @@ fn validate_change(req: &UpdateSettingsRequest) -> Result<TenantSettingsChange, 
             .time_zone
             .as_deref()
             .map(|tz| validate::time_zone(&mut v, "time_zone", tz)),
-        reopen_policy: req.reopen_policy.map(|p| reopen_policy_name(p).to_string()),
+        reopen_policy: req.reopen_policy.map(String::from),
         rating_categories: None,
     };
     if let Some(categories) = &req.rating_categories {
@@ -167,17 +165,6 @@ fn settings_view(tenant: &Tenant) -> WorkspaceSettings {
         name: tenant.name.clone(),
         time_zone: tenant.time_zone.clone(),
         rating_categories: serde_json::from_str(&tenant.rating_categories).unwrap_or_default(),
-        reopen_policy: if tenant.reopen_policy == "new_conversation" {
-            ReopenPolicy::NewConversation
-        } else {
-            ReopenPolicy::Reopen
-        },
-    }
-}
-
-fn reopen_policy_name(policy: ReopenPolicy) -> &'static str {
-    match policy {
-        ReopenPolicy::Reopen => "reopen",
-        ReopenPolicy::NewConversation => "new_conversation",
+        reopen_policy: tenant.reopen_policy,
     }
 }

@@ -76,7 +76,7 @@ pub async fn invite(
                 id: new_id(),
                 tenant_id: member.tenant_id.clone(),
                 email,
-                role: req.role.as_str().into(),
+                role: req.role,
                 token_hash,
                 invited_by: member.user_id()?.to_string(),
                 created_at: at,
@@ -160,7 +160,7 @@ pub async fn preview_invitation(
             Ok(InvitationPreview {
                 workspace_name: tenant.name,
                 email: invitation.email,
-                role: Role::parse(&invitation.role).unwrap_or(Role::Agent),
+                role: invitation.role,
             })
         })
         .await
@@ -193,8 +193,8 @@ pub async fn accept_invitation(
                 email: invitation.email.clone(),
                 name,
                 password_hash,
-                role: invitation.role.clone(),
-                availability: Availability::Online.as_str().into(),
+                role: invitation.role,
+                availability: Availability::Online,
                 active: true,
                 created_at: now(),
                 deactivated_at: None,
@@ -254,7 +254,7 @@ pub async fn change_role(
         .db
         .write(move |conn| {
             let target = find_member(conn, &member.tenant_id, &user_id)?;
-            if target.role == Role::Owner.as_str() {
+            if target.role == Role::Owner {
                 return Err(AppError::rejected(
                     ErrorCode::OwnerRoleFixed,
                     "The owner's role changes only by handing ownership to someone else.",
@@ -387,7 +387,7 @@ fn check_may_change_activation(
             ),
         });
     }
-    if target.role == Role::Owner.as_str() {
+    if target.role == Role::Owner {
         return Err(match active {
             false => AppError::rejected(
                 ErrorCode::CannotDeactivateOwner,
@@ -399,7 +399,7 @@ fn check_may_change_activation(
             ),
         });
     }
-    if target.role == Role::Admin.as_str() && member.role != Role::Owner {
+    if target.role == Role::Admin && member.role != Role::Owner {
         return Err(AppError::Forbidden(
             "Only the owner can deactivate or reactivate admins.".into(),
         ));
@@ -416,8 +416,8 @@ pub fn find_member(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Result<Us
 pub fn user_view(user: User) -> UserView {
     UserView {
         id: user.id.into(),
-        role: Role::parse(&user.role).unwrap_or(Role::Agent),
-        availability: Availability::parse(&user.availability).unwrap_or(Availability::Away),
+        role: user.role,
+        availability: user.availability,
         email: user.email,
         name: user.name,
         active: user.active,
@@ -438,7 +438,7 @@ fn invitation_view(row: Invitation) -> InvitationView {
     InvitationView {
         id: row.id.into(),
         email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::Agent),
+        role: row.role,
         invited_by: row.invited_by.into(),
         status,
         created_at: to_utc(row.created_at),

@@ -1,14 +1,13 @@
 //! Turning rows into what the API shows: list rows, details, messages, handoffs, leads.
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use switchboard_types::conversations::ConversationState as State;
 use switchboard_types::conversations::{
-    AgentRef, Channel, ConversationRow, ConversationStatus, RatingView, VisitorDetails,
+    AgentRef, Channel, ConversationRow, RatingView, VisitorDetails,
 };
-use switchboard_types::handoffs::{HandoffKind, HandoffStatus, HandoffView};
+use switchboard_types::handoffs::HandoffView;
 use switchboard_types::leads::LeadView;
-use switchboard_types::messages::{
-    AttachmentKind, AttachmentView, MessageKind, MessageView, Sender,
-};
+use switchboard_types::messages::{AttachmentView, MessageView};
 
 use super::attachments::signed_url;
 use crate::clock::to_utc;
@@ -29,13 +28,8 @@ pub const WHATSAPP_WINDOW_HOURS: i64 = 24;
 /// The list row of a conversation as of `now`.
 pub fn conversation_row(listed: &ListedConversation, now: NaiveDateTime) -> ConversationRow {
     let c = &listed.conversation;
-    let channel = Channel::parse(&c.channel).unwrap_or(Channel::Widget);
-    let status = match c.status.as_str() {
-        "resolved" => ConversationStatus::Resolved,
-        _ if c.pending_handoff_id.is_some() => ConversationStatus::Delegated,
-        "needs_agent" => ConversationStatus::NeedsAgent,
-        _ => ConversationStatus::Open,
-    };
+    let channel = c.channel;
+    let status = c.status.shown(c.pending_handoff_id.is_some());
     let ended = c.resolved_at.unwrap_or(c.last_activity_at);
     ConversationRow {
         id: c.id.clone().into(),
@@ -46,7 +40,7 @@ pub fn conversation_row(listed: &ListedConversation, now: NaiveDateTime) -> Conv
             _ => listed.visitor_display_id.clone(),
         },
         is_new: now - c.started_at < ChronoDuration::minutes(NEW_FOR_MINUTES),
-        needs_agent: c.status == "needs_agent",
+        needs_agent: c.status == State::NeedsAgent,
         needs_agent_since: c.needs_agent_since.map(to_utc),
         message_count: c.message_count,
         status,
@@ -70,7 +64,7 @@ pub fn visitor_details(v: &Visitor) -> VisitorDetails {
     VisitorDetails {
         id: v.id.clone().into(),
         display_id: v.display_id.clone(),
-        channel: Channel::parse(&v.channel).unwrap_or(Channel::Widget),
+        channel: v.channel,
         whatsapp_phone: v.whatsapp_phone.clone(),
         name: v.name.clone(),
         email: v.email.clone(),
@@ -95,7 +89,7 @@ pub fn rating_view(r: &Rating) -> RatingView {
 pub fn attachment_view(state: &AppState, a: &Attachment) -> AttachmentView {
     AttachmentView {
         id: a.id.clone().into(),
-        kind: AttachmentKind::parse(&a.kind).unwrap_or(AttachmentKind::File),
+        kind: a.kind,
         content_type: a.content_type.clone(),
         filename: a.filename.clone(),
         size_bytes: a.size_bytes,
@@ -114,10 +108,10 @@ pub fn message_view(
     MessageView {
         id: m.id.clone().into(),
         conversation_id: m.conversation_id.clone().into(),
-        sender: Sender::parse(&m.sender).unwrap_or(Sender::System),
+        sender: m.sender,
         sender_user_id: m.sender_user_id.clone().map(Into::into),
         sender_name,
-        kind: MessageKind::parse(&m.kind).unwrap_or(MessageKind::Text),
+        kind: m.kind,
         body: m.body.clone(),
         attachment: attachment.map(|a| attachment_view(state, a)),
         payload: m
@@ -133,11 +127,7 @@ pub fn message_view(
 pub fn handoff_view(h: &Handoff, from_name: Option<String>, to_name: String) -> HandoffView {
     HandoffView {
         id: h.id.clone().into(),
-        kind: if h.kind == "transfer" {
-            HandoffKind::Transfer
-        } else {
-            HandoffKind::Delegation
-        },
+        kind: h.kind,
         conversation_id: h.conversation_id.clone().into(),
         from: match (&h.from_user_id, from_name) {
             (Some(id), Some(name)) => Some(AgentRef {
@@ -151,13 +141,7 @@ pub fn handoff_view(h: &Handoff, from_name: Option<String>, to_name: String) -> 
             name: to_name,
         },
         reason: h.reason.clone(),
-        status: match h.status.as_str() {
-            "pending" => HandoffStatus::Pending,
-            "accepted" => HandoffStatus::Accepted,
-            "rejected" => HandoffStatus::Rejected,
-            "cancelled" => HandoffStatus::Cancelled,
-            _ => HandoffStatus::Completed,
-        },
+        status: h.status,
         created_at: to_utc(h.created_at),
         decided_at: h.decided_at.map(to_utc),
     }

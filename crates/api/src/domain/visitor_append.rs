@@ -21,6 +21,7 @@
 //! check, a resend) is left to the transactional path in `visitor_chat::post_message`.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use switchboard_types::conversations::ConversationState as State;
 use switchboard_types::events::{EventPayload, MessageCreated};
 use switchboard_types::messages::{MessageKind, Sender};
 
@@ -108,7 +109,7 @@ async fn append_in_batch(
     new: &NewMessage,
 ) -> Option<Stored> {
     let thread = known.0.take()?;
-    if thread.conversation.status == "resolved" {
+    if thread.conversation.status == State::Resolved {
         return None;
     }
     let (message, after, created) = next_message(state, &thread, new);
@@ -175,7 +176,7 @@ async fn append_on_sqlite(
 fn read_thread(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Option<OpenThread>, AppError> {
     let tenant = ctx.tenant_id.as_str();
     let latest = store::conversations::latest_of_visitor(conn, tenant, &ctx.visitor_id)?;
-    let Some(conversation) = latest.filter(|c| c.status != "resolved") else {
+    let Some(conversation) = latest.filter(|c| c.status != State::Resolved) else {
         return Ok(None);
     };
     let Some(visitor) = store::visitors::find(conn, tenant, &ctx.visitor_id)? else {
@@ -216,7 +217,7 @@ fn append(
                 None => return Ok(Outcome::NotHere),
             },
         };
-        if thread.conversation.status == "resolved" {
+        if thread.conversation.status == State::Resolved {
             return Ok(Outcome::NotHere);
         }
         // A resend: the transactional path compares it with the message stored before.
@@ -272,9 +273,9 @@ fn next_message(
         id: new_id(),
         tenant_id: before.tenant_id.clone(),
         conversation_id: before.id.clone(),
-        sender: Sender::Customer.as_str().into(),
+        sender: Sender::Customer,
         sender_user_id: None,
-        kind: MessageKind::Text.as_str().into(),
+        kind: MessageKind::Text,
         body: new.body.clone(),
         attachment_id: None,
         payload: None,

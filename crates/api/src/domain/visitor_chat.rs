@@ -4,13 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use switchboard_types::conversations::{ConversationRow, ConversationStatus};
+use switchboard_types::conversations::ConversationRow;
 use switchboard_types::events::{EventPayload, MessageCreated, RatingCreated, Typing};
 use switchboard_types::messages::{MessageView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
 
+use super::conversation_rules::{self as rules, reopened};
 use super::conversation_state::{bump_chart, row, save_counted};
-use super::conversations::reopened;
 use super::counting::one;
 use super::messages::{self, insert_message_once, message_views, NewMessage};
 use super::outbox::Outbox;
@@ -23,6 +23,8 @@ use crate::state::AppState;
 use crate::store::conversations::{Conversation, ListedConversation};
 use crate::store::counters::CounterDelta;
 use crate::store::{self, ratings::Rating, tenants::Tenant, visitors::Visitor, Conn};
+use switchboard_types::conversations::{Channel, ConversationState as State};
+use switchboard_types::settings::ReopenPolicy;
 
 /// How many recent messages the welcome frame carries.
 const WELCOME_MESSAGES: i64 = 50;
@@ -137,7 +139,7 @@ pub fn ensure_visitor(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Visitor, AppE
         id: ctx.visitor_id.clone(),
         tenant_id: ctx.tenant_id.clone(),
         display_id: ctx.display_id.clone(),
-        channel: "widget".into(),
+        channel: Channel::Widget,
         whatsapp_phone: None,
         name: None,
         email: None,
@@ -199,11 +201,8 @@ fn visitor_conversation(
         Some(id) => store::users::find(conn, &c.tenant_id, id)?.map(|u| u.name),
         None => None,
     };
-    let status = match c.status.as_str() {
-        "resolved" => ConversationStatus::Resolved,
-        "needs_agent" => ConversationStatus::NeedsAgent,
-        _ => ConversationStatus::Open,
-    };
+    // Visitors never see "delegated": that is the team's business.
+    let status = c.status.shown(false);
     Ok(VisitorConversation {
         id: c.id.clone().into(),
         status,
@@ -276,7 +275,7 @@ pub async fn post_message(
                 None => Some(ensure_visitor(conn, &ctx2)?),
             };
             // A resend after resolution must not start a new conversation for the same message.
-            if let Some(c) = latest.as_ref().filter(|c| c.status == "resolved") {
+            if let Some(c) = latest.as_ref().filter(|c| c.status == State::Resolved) {
                 if let Some((m, _)) =
                     store::messages::find_by_client_id(conn, tenant, &c.id, &client_id)?
                 {
@@ -373,7 +372,7 @@ fn open_for_activity(
 ) -> Result<(Opened, Conversation), AppError> {
     let at = now();
     match latest {
-        Some(c) if c.status != "resolved" => Ok((Opened::Existing, c)),
+        Some(c) if c.status != State::Resolved => Ok((Opened::Existing, c)),
         Some(c) if reopen_policy(conn, &ctx.tenant_id)? => {
             let after = reopened(&c, at);
             save_counted(conn, Some(&c), &after, CounterDelta::default())?;
@@ -399,7 +398,7 @@ fn emit_opened(outbox: &mut Outbox, opened: Opened, row: &ConversationRow, c: &C
 }
 
 fn reopen_policy(conn: &mut Conn, tenant_id: &str) -> Result<bool, AppError> {
-    Ok(store::tenants::find(conn, tenant_id)?.reopen_policy != "new_conversation")
+    Ok(store::tenants::find(conn, tenant_id)?.reopen_policy != ReopenPolicy::NewConversation)
 }
 
 pub(crate) fn new_conversation(ctx: &VisitorCtx, at: chrono::NaiveDateTime) -> Conversation {
@@ -407,8 +406,8 @@ pub(crate) fn new_conversation(ctx: &VisitorCtx, at: chrono::NaiveDateTime) -> C
         id: new_id(),
         tenant_id: ctx.tenant_id.clone(),
         visitor_id: ctx.visitor_id.clone(),
-        channel: "widget".into(),
-        status: "open".into(),
+        channel: Channel::Widget,
+        status: State::Open,
         assignee_id: None,
         needs_agent_since: None,
         agent_requested: false,
@@ -438,15 +437,12 @@ pub async fn request_agent(state: &AppState, ctx: &VisitorCtx) -> Result<(), App
                 &ctx2.visitor_id,
             )?;
             let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
-            if before.assignee_id.is_some() || before.status == "needs_agent" {
+            let Some(after) = rules::request_agent(&before, now()) else {
+                // An agent is in it or it waits already; a reopened one is still news.
+                let conversation = row(conn, &ctx2.tenant_id, &before.id)?;
+                emit_opened(outbox, opened, &conversation, &before);
                 return Ok(());
-            }
-            let at = now();
-            let mut after = before.clone();
-            after.status = "needs_agent".into();
-            after.needs_agent_since = Some(at);
-            after.agent_requested = true;
-            after.last_activity_at = at;
+            };
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, &ctx2.tenant_id, &after.id)?;
             emit_opened(outbox, opened, &conversation, &after);
@@ -614,7 +610,7 @@ pub async fn typing(state: &AppState, ctx: &VisitorCtx) -> Result<(), AppError> 
             else {
                 return Ok(());
             };
-            if c.status != "resolved" {
+            if c.status != State::Resolved {
                 let typing = Typing {
                     conversation_id: c.id.clone().into(),
                     sender: Sender::Customer,

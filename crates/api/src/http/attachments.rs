@@ -6,6 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use switchboard_types::error::ErrorBody;
+use switchboard_types::messages::AttachmentKind;
 use switchboard_types::messages::AttachmentView;
 
 use crate::domain::attachments::{self, Access, Served, Upload, Uploader, MAX_UPLOAD_BYTES};
@@ -133,7 +134,7 @@ pub async fn download(
 /// Serves the bytes with the sniffed type and headers that keep a file from acting as a page.
 fn file_response(served: Served) -> HttpResponse {
     let a = &served.attachment;
-    let inline = a.kind == "image" || a.kind == "voice";
+    let inline = matches!(a.kind, AttachmentKind::Image | AttachmentKind::Voice);
     let disposition = format!(
         "{}; filename=\"{}\"",
         if inline { "inline" } else { "attachment" },

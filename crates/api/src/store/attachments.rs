@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::attachments;
+use switchboard_types::messages::AttachmentKind;
 
 /// An attachment row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -13,7 +14,8 @@ pub struct Attachment {
     pub id: String,
     pub tenant_id: String,
     pub conversation_id: Option<String>,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: AttachmentKind,
     pub content_type: String,
     pub filename: String,
     pub size_bytes: i64,
@@ -26,7 +28,7 @@ pub struct Attachment {
 
 pub fn insert(conn: &mut Conn, attachment: &Attachment) -> QueryResult<()> {
     diesel::insert_into(attachments::table)
-        .values(attachment)
+        .values(attachment.clone())
         .execute(conn)
         .map(|_| ())
 }

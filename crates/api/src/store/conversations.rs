@@ -8,16 +8,19 @@ use switchboard_types::conversations::{Channel, Tab};
 
 use super::Conn;
 use crate::db::schema::{conversations, users, visitors};
+use switchboard_types::conversations::ConversationState;
 
 /// A conversation row.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
 pub struct Conversation {
     pub id: String,
     pub tenant_id: String,
     pub visitor_id: String,
-    pub channel: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub channel: Channel,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ConversationState,
     pub assignee_id: Option<String>,
     pub needs_agent_since: Option<NaiveDateTime>,
     pub agent_requested: bool,
@@ -44,7 +47,7 @@ pub struct ListedConversation {
 
 pub fn insert(conn: &mut Conn, conversation: &Conversation) -> QueryResult<()> {
     diesel::insert_into(conversations::table)
-        .values(conversation)
+        .values(conversation.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -59,7 +62,7 @@ pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
         ),
     )
     .set((
-        conversations::status.eq(&c.status),
+        conversations::status.eq(c.status.as_str()),
         conversations::assignee_id.eq(&c.assignee_id),
         conversations::needs_agent_since.eq(c.needs_agent_since),
         conversations::agent_requested.eq(c.agent_requested),

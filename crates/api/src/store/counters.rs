@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use switchboard_types::conversations::Channel;
 
 use super::Conn;
 use crate::db::schema::{conversation_counts, stats_buckets};
@@ -86,13 +87,13 @@ pub struct Totals {
 
 /// Creates the tenant's zeroed counter rows (every later change is a plain UPDATE).
 pub fn create_for_tenant(conn: &mut Conn, tenant_id: &str) -> QueryResult<()> {
-    let rows: Vec<_> = ["widget", "whatsapp"]
+    let rows: Vec<_> = Channel::ALL
         .iter()
         .flat_map(|channel| {
             (0..SHARDS).map(move |shard| {
                 (
                     conversation_counts::tenant_id.eq(tenant_id),
-                    conversation_counts::channel.eq(*channel),
+                    conversation_counts::channel.eq(channel.as_str()),
                     conversation_counts::shard.eq(shard),
                 )
             })
@@ -110,7 +111,7 @@ pub fn create_for_tenant(conn: &mut Conn, tenant_id: &str) -> QueryResult<()> {
 pub fn apply(
     conn: &mut Conn,
     tenant_id: &str,
-    channel: &str,
+    channel: Channel,
     shard: i32,
     d: CounterDelta,
 ) -> QueryResult<()> {
@@ -122,7 +123,7 @@ pub fn apply(
         c::conversation_counts.filter(
             c::tenant_id
                 .eq(tenant_id)
-                .and(c::channel.eq(channel))
+                .and(c::channel.eq(channel.as_str()))
                 .and(c::shard.eq(shard)),
         ),
     )

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::handoffs;
+use switchboard_types::handoffs::HandoffKind;
+use switchboard_types::handoffs::HandoffStatus;
 
 /// A handoff row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -13,18 +15,20 @@ pub struct Handoff {
     pub id: String,
     pub tenant_id: String,
     pub conversation_id: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: HandoffKind,
     pub from_user_id: Option<String>,
     pub to_user_id: String,
     pub reason: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: HandoffStatus,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut Conn, handoff: &Handoff) -> QueryResult<()> {
     diesel::insert_into(handoffs::table)
-        .values(handoff)
+        .values(handoff.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -42,17 +46,17 @@ pub fn decide(
     conn: &mut Conn,
     tenant_id: &str,
     id: &str,
-    status: &str,
+    status: HandoffStatus,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         handoffs::table
             .filter(handoffs::tenant_id.eq(tenant_id))
             .filter(handoffs::id.eq(id))
-            .filter(handoffs::status.eq("pending")),
+            .filter(handoffs::status.eq(HandoffStatus::Pending.as_str())),
     )
     .set((
-        handoffs::status.eq(status),
+        handoffs::status.eq(status.as_str()),
         handoffs::decided_at.eq(Some(at)),
     ))
     .execute(conn)?;

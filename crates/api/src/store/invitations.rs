@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::invitations;
+use switchboard_types::Role;
 
 /// An invitation row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -13,7 +14,8 @@ pub struct Invitation {
     pub id: String,
     pub tenant_id: String,
     pub email: String,
-    pub role: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub role: Role,
     pub token_hash: String,
     pub invited_by: String,
     pub created_at: NaiveDateTime,
@@ -24,7 +26,7 @@ pub struct Invitation {
 
 pub fn insert(conn: &mut Conn, invitation: &Invitation) -> QueryResult<()> {
     diesel::insert_into(invitations::table)
-        .values(invitation)
+        .values(invitation.clone())
         .execute(conn)
         .map(|_| ())
 }

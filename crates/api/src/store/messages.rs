@@ -8,6 +8,8 @@ use diesel::sql_types::{Bool, Text, Timestamp};
 use super::attachments::Attachment;
 use super::Conn;
 use crate::db::schema::{attachments, messages};
+use switchboard_types::messages::MessageKind;
+use switchboard_types::messages::Sender;
 
 /// A message row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -19,9 +21,11 @@ pub struct Message {
     pub id: String,
     pub tenant_id: String,
     pub conversation_id: String,
-    pub sender: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub sender: Sender,
     pub sender_user_id: Option<String>,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: MessageKind,
     pub body: Option<String>,
     pub attachment_id: Option<String>,
     pub payload: Option<String>,
@@ -31,7 +35,7 @@ pub struct Message {
 
 pub fn insert(conn: &mut Conn, message: &Message) -> QueryResult<()> {
     diesel::insert_into(messages::table)
-        .values(message)
+        .values(message.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -39,7 +43,7 @@ pub fn insert(conn: &mut Conn, message: &Message) -> QueryResult<()> {
 /// Inserts the message unless its client id was already used in the conversation (a unique
 /// index); says whether it was inserted. One statement: no savepoint around a failing insert.
 pub fn insert_unless_duplicate(conn: &mut Conn, message: &Message) -> QueryResult<bool> {
-    let insert = diesel::insert_into(messages::table).values(message);
+    let insert = diesel::insert_into(messages::table).values(message.clone());
     let inserted = match conn {
         Conn::Postgresql(pg) => insert.on_conflict_do_nothing().execute(pg)?,
         Conn::Sqlite(sqlite) => insert.on_conflict_do_nothing().execute(sqlite)?,

@@ -195,11 +195,11 @@ impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(&m.tenant_id)?;
         out.push_sql(", updated.id, ");
-        out.push_bind_param::<Text, _>(&m.sender)?;
+        out.push_bind_param::<Text, _>(m.sender.as_str())?;
         out.push_sql(", ");
         out.push_bind_param::<Nullable<Text>, _>(&m.sender_user_id)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&m.kind)?;
+        out.push_bind_param::<Text, _>(m.kind.as_str())?;
         out.push_sql(", ");
         out.push_bind_param::<Nullable<Text>, _>(&m.body)?;
         out.push_sql(", ");

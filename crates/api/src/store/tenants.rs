@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::tenants;
+use switchboard_types::settings::ReopenPolicy;
 
 /// A tenant row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -15,7 +16,8 @@ pub struct Tenant {
     pub time_zone: String,
     pub widget_key: String,
     pub rating_categories: String,
-    pub reopen_policy: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub reopen_policy: ReopenPolicy,
     pub plan: String,
     pub event_seq: i64,
     pub created_at: NaiveDateTime,
@@ -43,7 +45,7 @@ impl TenantSettingsChange {
 
 pub fn insert(conn: &mut Conn, tenant: &Tenant) -> QueryResult<()> {
     diesel::insert_into(tenants::table)
-        .values(tenant)
+        .values(tenant.clone())
         .execute(conn)
         .map(|_| ())
 }

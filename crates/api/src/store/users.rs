@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::users;
+use switchboard_types::auth::Availability;
+use switchboard_types::Role;
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -15,8 +17,10 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
-    pub availability: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub role: Role,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub availability: Availability,
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
@@ -24,7 +28,7 @@ pub struct User {
 
 pub fn insert(conn: &mut Conn, user: &User) -> QueryResult<()> {
     diesel::insert_into(users::table)
-        .values(user)
+        .values(user.clone())
         .execute(conn)
         .map(|_| ())
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::visitors;
+use switchboard_types::conversations::Channel;
 
 /// A visitor row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -13,7 +14,8 @@ pub struct Visitor {
     pub id: String,
     pub tenant_id: String,
     pub display_id: String,
-    pub channel: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub channel: Channel,
     pub whatsapp_phone: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
@@ -35,7 +37,7 @@ pub struct PrechatChange {
 
 pub fn insert(conn: &mut Conn, visitor: &Visitor) -> QueryResult<()> {
     diesel::insert_into(visitors::table)
-        .values(visitor)
+        .values(visitor.clone())
         .execute(conn)
         .map(|_| ())
 }

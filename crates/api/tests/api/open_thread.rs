@@ -10,6 +10,7 @@ use switchboard_api::clock::{new_id, now};
 use switchboard_api::store::events::NewEventRecord;
 use switchboard_api::store::messages::Message;
 use switchboard_api::store::open_thread::{self, OpenThread};
+use switchboard_types::messages::{MessageKind, Sender};
 
 use crate::helpers::*;
 
@@ -36,9 +37,9 @@ pub(crate) fn next(thread: &OpenThread, client_id: &str) -> (Message, NewEventRe
         id: new_id(),
         tenant_id: c.tenant_id.clone(),
         conversation_id: c.id.clone(),
-        sender: "customer".into(),
+        sender: Sender::Customer,
         sender_user_id: None,
-        kind: "text".into(),
+        kind: MessageKind::Text,
         body: Some("second".into()),
         attachment_id: None,
         payload: None,

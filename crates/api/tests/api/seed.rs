@@ -13,7 +13,18 @@ use switchboard_api::store::{
     visitors::Visitor,
 };
 
+use switchboard_types::conversations::ConversationState;
+use switchboard_types::messages::MessageKind;
+
 use crate::helpers::TestApp;
+
+/// An enum from its stored name (the specs below are written as the database stores them).
+fn named<T: TryFrom<String>>(name: &str) -> T
+where
+    T::Error: std::fmt::Debug,
+{
+    T::try_from(name.to_string()).expect("a known name")
+}
 
 /// A conversation to seed.
 #[derive(Debug, Clone)]
@@ -119,7 +130,7 @@ fn visitor(tenant: &str, spec: &Seeded) -> Visitor {
         display_id: format!("V-S{}", &id[id.len() - 6..].to_uppercase()),
         id,
         tenant_id: tenant.into(),
-        channel: spec.channel.into(),
+        channel: named(spec.channel),
         whatsapp_phone: (spec.channel == "whatsapp").then(|| format!("+3361{}", rand_digits())),
         name: None,
         email: None,
@@ -139,8 +150,8 @@ fn open_conversation(tenant: &str, visitor: &Visitor, spec: &Seeded) -> Conversa
         id: uuid::Uuid::now_v7().to_string(),
         tenant_id: tenant.into(),
         visitor_id: visitor.id.clone(),
-        channel: spec.channel.into(),
-        status: "open".into(),
+        channel: named(spec.channel),
+        status: ConversationState::Open,
         assignee_id: None,
         needs_agent_since: None,
         agent_requested: false,
@@ -162,13 +173,13 @@ fn message(c: &Conversation, sender: &str, at: NaiveDateTime, spec: &Seeded) -> 
         id: uuid::Uuid::now_v7().to_string(),
         tenant_id: c.tenant_id.clone(),
         conversation_id: c.id.clone(),
-        sender: sender.into(),
+        sender: named(sender),
         sender_user_id: if sender == "agent" {
             spec.assignee.clone().or(spec.resolved_by.clone())
         } else {
             None
         },
-        kind: "text".into(),
+        kind: MessageKind::Text,
         body: Some(format!("{sender} message")),
         attachment_id: None,
         payload: None,
@@ -187,7 +198,7 @@ fn finish(
     let end = c.last_activity_at + ChronoDuration::minutes(1);
     c.assignee_id = spec.assignee.clone();
     c.agent_requested = spec.agent_requested;
-    c.status = spec.status.into();
+    c.status = named(spec.status);
     if spec.status == "needs_agent" {
         c.needs_agent_since = Some(end);
     }

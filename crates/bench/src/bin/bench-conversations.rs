@@ -7,6 +7,7 @@
 //! agent messages (and until their event reaches a dashboard socket).
 
 use std::time::Instant;
+use switchboard_types::messages::MessageKind;
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -303,15 +304,16 @@ fn seed(path: &str, total_conversations: usize, total_messages: usize) -> anyhow
             vs.push(visitor);
         }
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            // Rows with enums go in by value (their columns are converted to text).
             diesel::insert_into(visitors::table)
-                .values(&vs)
+                .values(vs.clone())
                 .execute(conn)?;
             diesel::insert_into(conversations::table)
-                .values(&cs)
+                .values(cs.clone())
                 .execute(conn)?;
             for batch in ms.chunks(2500) {
                 diesel::insert_into(messages::table)
-                    .values(batch)
+                    .values(batch.to_vec())
                     .execute(conn)?;
             }
             Ok(())
@@ -328,13 +330,21 @@ fn seed(path: &str, total_conversations: usize, total_messages: usize) -> anyhow
     Ok(seeded)
 }
 
+/// An enum from its stored name.
+fn named<T: TryFrom<String>>(name: &str) -> T
+where
+    T::Error: std::fmt::Debug,
+{
+    T::try_from(name.to_string()).expect("a known name")
+}
+
 fn bench_visitor(tenant: &str, channel: &str, at: NaiveDateTime) -> Visitor {
     let id = uuid::Uuid::now_v7().to_string();
     Visitor {
         display_id: format!("V-{}", &id[24..].to_uppercase()),
         id,
         tenant_id: tenant.into(),
-        channel: channel.into(),
+        channel: named(channel),
         whatsapp_phone: (channel == "whatsapp").then(|| {
             format!(
                 "+44{}",
@@ -366,8 +376,8 @@ fn bench_conversation(
         id: id.into(),
         tenant_id: tenant.into(),
         visitor_id: visitor.into(),
-        channel: channel.into(),
-        status: status.into(),
+        channel: named(channel),
+        status: named(status),
         assignee_id: None,
         needs_agent_since: (status == "needs_agent").then_some(last),
         agent_requested: status == "needs_agent",
@@ -395,9 +405,9 @@ fn bench_message(
         id: uuid::Uuid::now_v7().to_string(),
         tenant_id: tenant.into(),
         conversation_id: conversation.into(),
-        sender: sender.into(),
+        sender: named(sender),
         sender_user_id: None,
-        kind: "text".into(),
+        kind: MessageKind::Text,
         body: Some(format!(
             "Message {n} of this conversation: a typical sentence or two of support chat."
         )),
