@@ -90,6 +90,7 @@ impl Application {
             None => Sequencer::local(db.clone(), bus.clone()),
         };
         let state = AppState {
+            events: sequencer.clone(),
             sequencer,
             catch_up,
             bus,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::attachments::UrlSigner;
+use crate::domain::event_line::EventLine;
 use crate::domain::secrets::JwtKeys;
 use crate::files::FileStore;
 use crate::realtime::bus::Bus;
@@ -24,7 +25,10 @@ pub struct AppState {
     pub url_signer: UrlSigner,
     /// Uploaded files.
     pub files: Arc<dyn FileStore>,
-    /// Numbers committed events and publishes them.
+    /// The tenants' lines of events, as the domain uses them (the sequencer below).
+    pub events: Arc<dyn EventLine>,
+    /// Numbers committed events and publishes them; start-up and the background sweep use
+    /// it directly.
     pub sequencer: Arc<Sequencer>,
     /// Published events, for the sockets of this process.
     pub bus: Bus,

@@ -10,10 +10,10 @@ pub mod conversation_state;
 pub mod conversations;
 pub mod counting;
 pub mod demo;
+pub mod event_line;
 pub mod handoffs;
 pub mod leads;
 pub mod member;
-pub mod message_batch;
 pub mod messages;
 pub mod outbox;
 pub mod people;
@@ -25,8 +25,8 @@ pub mod stats;
 pub mod team;
 pub mod validate;
 pub mod views;
-pub mod visitor_append;
 pub mod visitor_chat;
+pub mod visitor_messages;
 
 /// Facts about the request that the audit log and sign-in throttling need.
 #[derive(Debug, Clone, Default)]

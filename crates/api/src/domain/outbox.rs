@@ -7,12 +7,9 @@
 
 use switchboard_types::events::EventPayload;
 
-use std::sync::Arc;
-
 use crate::clock::now;
 use crate::db::{Backend, Guard};
 use crate::error::AppError;
-use crate::realtime::bus::Published;
 use crate::state::AppState;
 use crate::store::events::{self as event_store, EventRecord, NewEventRecord};
 use crate::store::Conn;
@@ -113,7 +110,7 @@ impl AppState {
     {
         let tenant = tenant_id.to_string();
         let number_now = self.db.backend() == Backend::Sqlite;
-        let publish = self.sequencer.publisher();
+        let line = self.events.clone();
         let work = move |conn: &mut Conn| {
             let mut outbox = Outbox::new(&tenant);
             let value = work(conn, &mut outbox)?;
@@ -128,12 +125,12 @@ impl AppState {
             let events = std::mem::take(numbered);
             if let Some(first) = events.first() {
                 let tenant_id = first.tenant_id.clone();
-                publish(Arc::new(Published { tenant_id, events }));
+                line.publish_numbered(&tenant_id, events);
             }
         };
         let (value, _published, staged) = self.db.write_with(guard, work, publish).await?;
         if !staged.is_empty() {
-            self.sequencer.staged(tenant_id, staged);
+            self.events.staged(tenant_id, staged);
         }
         Ok(value)
     }

@@ -5,22 +5,21 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use switchboard_types::conversations::ConversationRow;
-use switchboard_types::events::{EventPayload, MessageCreated, RatingCreated, Typing};
+use switchboard_types::events::{EventPayload, RatingCreated, Typing};
 use switchboard_types::messages::{MessageView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
 
 use super::conversation_rules::{self as rules, reopened};
 use super::conversation_state::{bump_chart, row, save_counted};
 use super::counting::one;
-use super::messages::{self, insert_message_once, message_views, NewMessage};
+use super::messages::message_views;
 use super::outbox::Outbox;
 use super::validate;
-use super::views::{conversation_row, message_view, rating_view};
-use super::visitor_append::{self, KnownThread};
+use super::views::{conversation_row, rating_view};
 use crate::clock::{new_id, now};
 use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
-use crate::store::conversations::{Conversation, ListedConversation};
+use crate::store::conversations::Conversation;
 use crate::store::counters::CounterDelta;
 use crate::store::{self, ratings::Rating, tenants::Tenant, visitors::Visitor, Conn};
 use switchboard_types::conversations::{Channel, ConversationState as State};
@@ -230,133 +229,9 @@ pub fn visitor_message(m: &MessageView) -> VisitorMessage {
     }
 }
 
-/// What storing a visitor's message gives back for the `ack`.
-pub struct Stored {
-    pub message_id: String,
-    pub conversation_id: String,
-}
-
-/// Stores a visitor's message in their open conversation (starting or reopening one as the
-/// workspace's policy says). A resend with the same client id returns the stored message.
-/// `known` is what the visitor's socket knows of the conversation from its last message.
-pub async fn post_message(
-    state: &AppState,
-    ctx: &VisitorCtx,
-    known: &mut KnownThread,
-    client_id: String,
-    text: Option<String>,
-    attachment_id: Option<String>,
-) -> Result<Stored, AppError> {
-    let mut v = Violations::default();
-    let client_id = validate::text(&mut v, "client_id", &client_id, 1, 100);
-    let text = validate::optional_text(&mut v, "text", text.as_deref(), 4000);
-    if text.is_none() && attachment_id.is_none() {
-        v.add("text", "is required when there is no attachment");
-    }
-    v.finish()?;
-    if let (Some(text), None) = (&text, &attachment_id) {
-        let fast = visitor_append::try_append(state, ctx, known, &client_id, text).await?;
-        if let Some(stored) = fast {
-            return Ok(stored);
-        }
-    }
-    known.forget();
-    let (ctx2, st) = (ctx.clone(), state.clone());
-    state
-        .transact(&ctx.tenant_id, move |conn, outbox| {
-            let tenant = ctx2.tenant_id.as_str();
-            let latest = store::conversations::latest_of_visitor_locked(
-                conn,
-                &ctx2.tenant_id,
-                &ctx2.visitor_id,
-            )?;
-            let mut visitor = match &latest {
-                Some(_) => None,
-                None => Some(ensure_visitor(conn, &ctx2)?),
-            };
-            // A resend after resolution must not start a new conversation for the same message.
-            if let Some(c) = latest.as_ref().filter(|c| c.status == State::Resolved) {
-                if let Some((m, _)) =
-                    store::messages::find_by_client_id(conn, tenant, &c.id, &client_id)?
-                {
-                    messages::check_resend(&m, text.as_deref(), attachment_id.as_deref())?;
-                    return Ok(Stored {
-                        message_id: m.id,
-                        conversation_id: c.id.clone(),
-                    });
-                }
-            }
-            let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
-            let new = NewMessage::customer(text.clone(), attachment_id.clone(), client_id);
-            let (message, attachment) = match insert_message_once(conn, &before, new)? {
-                messages::Stored::New(stored) => *stored,
-                messages::Stored::Duplicate(m) => {
-                    messages::check_resend(&m, text.as_deref(), attachment_id.as_deref())?;
-                    return Ok(Stored {
-                        message_id: m.id,
-                        conversation_id: before.id,
-                    });
-                }
-            };
-            let mut after = before;
-            after.message_count += 1;
-            after.last_activity_at = message.created_at;
-            after.last_customer_message_at = Some(message.created_at);
-            store::conversations::record_activity(conn, &after)?;
-            let visitor = match visitor.take() {
-                Some(v) => v,
-                None => store::visitors::find(conn, tenant, &after.visitor_id)?
-                    .ok_or(AppError::NotFound("Visitor"))?,
-            };
-            let conversation = listed_row(conn, &after, &visitor)?;
-            emit_opened(outbox, opened, &conversation, &after);
-            let sender_name = visitor
-                .name
-                .clone()
-                .unwrap_or_else(|| visitor.display_id.clone());
-            let view = message_view(&st, &message, attachment.as_ref(), sender_name);
-            let message_id = view.id.0.clone();
-            outbox.emit(
-                EventPayload::MessageCreated(MessageCreated {
-                    message: view,
-                    conversation,
-                }),
-                Some(&after.id),
-                Some(&after.visitor_id),
-            );
-            if opened != Opened::Existing {
-                store::visitors::touch(conn, tenant, &ctx2.visitor_id, now())?;
-            }
-            Ok(Stored {
-                message_id,
-                conversation_id: after.id,
-            })
-        })
-        .await
-}
-
-/// The list row of `c`, built from rows already at hand (one lookup for the agent's name).
-fn listed_row(
-    conn: &mut Conn,
-    c: &Conversation,
-    visitor: &Visitor,
-) -> Result<ConversationRow, AppError> {
-    let assignee_name = match &c.assignee_id {
-        Some(id) => store::users::find(conn, &c.tenant_id, id)?.map(|u| u.name),
-        None => None,
-    };
-    let listed = ListedConversation {
-        conversation: c.clone(),
-        visitor_display_id: visitor.display_id.clone(),
-        visitor_phone: visitor.whatsapp_phone.clone(),
-        assignee_name,
-    };
-    Ok(conversation_row(&listed, now()))
-}
-
 /// How the conversation for new visitor activity was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Opened {
+pub(crate) enum Opened {
     Existing,
     Reopened,
     New,
@@ -365,7 +240,7 @@ enum Opened {
 /// The conversation new visitor activity goes to, stored and counted: the open one, the
 /// resolved one reopened, or a new one (no conversation yet, or the workspace starts new ones
 /// after resolution). The row exists before anything refers to it.
-fn open_for_activity(
+pub(crate) fn open_for_activity(
     conn: &mut Conn,
     ctx: &VisitorCtx,
     latest: Option<Conversation>,
@@ -388,7 +263,12 @@ fn open_for_activity(
 }
 
 /// Tells dashboards a conversation started or came back.
-fn emit_opened(outbox: &mut Outbox, opened: Opened, row: &ConversationRow, c: &Conversation) {
+pub(crate) fn emit_opened(
+    outbox: &mut Outbox,
+    opened: Opened,
+    row: &ConversationRow,
+    c: &Conversation,
+) {
     let payload = match opened {
         Opened::New => EventPayload::ConversationCreated(row.clone()),
         Opened::Reopened => EventPayload::ConversationUpdated(row.clone()),

@@ -9,24 +9,35 @@
 //! no explicit transaction). It locks the tenant row, so sequencers in several processes take
 //! turns and numbers follow commit order with no gap.
 //!
-//! The same per-tenant turn writes batches of visitors' messages (`domain::message_batch`),
-//! whose statement numbers their events itself under the same lock: taking turns with the
-//! numbering of staged events keeps a visitor's messages in the order they were sent even when
-//! one went one by one (staged) and the next in a batch.
+//! The same per-tenant turn writes batches of visitors' messages (`domain::visitor_messages`
+//! builds them), whose statement numbers their events itself under the same lock
+//! (`store::open_thread_batch`): taking turns with the numbering of staged events keeps a
+//! visitor's messages in the order they were sent even when one went in a transaction of its
+//! own (staged) and the next in a batch. What queues while a batch is written goes in the
+//! next, so batches grow with the load and a lone message goes at once.
+//!
+//! The domain reaches all this through `domain::event_line::EventLine`, which this implements.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use tokio::sync::oneshot;
 
 use super::bus::{Bus, Published};
 use crate::clock::now;
 use crate::db::Db;
-use crate::domain::message_batch::{self, Pending, Queued, Written};
+use crate::domain::event_line::EventLine;
 use crate::error::AppError;
-use crate::store::events::{self as event_store, EventRecord};
+use crate::store::events::{self as event_store, EventRecord, NewEventRecord};
+use crate::store::open_thread_batch::{self, Append, Queued, Written};
+use crate::store::Conn;
 
 /// Most events numbered per transaction.
 const BATCH: usize = 500;
+/// Most messages per batch: a statement's arrays stay small and a batch quick.
+const MOST_PER_BATCH: usize = 256;
 /// Staged events older than this are the sweep's (their process stopped before numbering).
 const LEFT_BEHIND_AFTER: Duration = Duration::from_secs(5);
 
@@ -51,7 +62,7 @@ impl Waiting {
         }
         let rest = self.staged.split_off(self.staged.len().min(BATCH));
         let messages = if rest.is_empty() {
-            message_batch::take(&mut self.messages)
+            take_batch(&mut self.messages)
         } else {
             Vec::new()
         };
@@ -63,21 +74,64 @@ impl Waiting {
     }
 }
 
+/// A queued message with where to say how it went.
+struct Pending {
+    queued: Queued,
+    reply: oneshot::Sender<Written>,
+}
+
+/// Takes the next batch from the tenant's queue: in order, at most one message per
+/// conversation (a second one was built on the same version as the first, so it waits for the
+/// next batch, where it fails its check and its caller reads the conversation again).
+fn take_batch(queue: &mut Vec<Pending>) -> Vec<Pending> {
+    let mut seen = HashSet::new();
+    let (batch, later): (Vec<Pending>, Vec<Pending>) =
+        std::mem::take(queue).into_iter().partition(|pending| {
+            seen.len() < MOST_PER_BATCH && seen.insert(pending.queued.after.id.clone())
+        });
+    *queue = later;
+    batch
+}
+
 /// Per-process sequencer; at most one numbering task runs per tenant at a time.
 pub struct Sequencer {
     db: Db,
     bus: Arc<dyn Fn(Arc<Published>) + Send + Sync>,
     /// Tenants being sequenced now, with what arrived for them meanwhile.
     running: Mutex<HashMap<String, Waiting>>,
+    /// Itself, for the tasks it starts.
+    me: Weak<Sequencer>,
+}
+
+impl EventLine for Sequencer {
+    fn staged(&self, tenant_id: &str, events: Vec<EventRecord>) {
+        self.enqueue(tenant_id, |waiting| waiting.staged.extend(events));
+    }
+
+    fn publish_numbered(&self, tenant_id: &str, events: Vec<EventRecord>) {
+        self.publish(tenant_id, events);
+    }
+
+    fn write_in_batch(
+        &self,
+        tenant_id: &str,
+        queued: Queued,
+    ) -> BoxFuture<'static, Option<Written>> {
+        let (reply, written) = oneshot::channel();
+        let pending = Pending { queued, reply };
+        self.enqueue(tenant_id, |waiting| waiting.messages.push(pending));
+        Box::pin(async move { written.await.ok() })
+    }
 }
 
 impl Sequencer {
     /// A sequencer publishing through `publish` (the local bus, or Redis plus the local bus).
     pub fn new(db: Db, publish: Arc<dyn Fn(Arc<Published>) + Send + Sync>) -> Arc<Sequencer> {
-        Arc::new(Sequencer {
+        Arc::new_cyclic(|me| Sequencer {
             db,
             bus: publish,
             running: Mutex::new(HashMap::new()),
+            me: me.clone(),
         })
     }
 
@@ -86,35 +140,12 @@ impl Sequencer {
         Self::new(db, Arc::new(move |batch| bus.deliver_locally(batch)))
     }
 
-    /// The function numbered events are published through.
-    pub fn publisher(&self) -> Arc<dyn Fn(Arc<Published>) + Send + Sync> {
-        self.bus.clone()
-    }
-
-    /// Says a transaction of the tenant committed the staged `events`. Returns at once;
-    /// numbering happens in the background.
-    pub fn staged(self: &Arc<Self>, tenant_id: &str, events: Vec<EventRecord>) {
-        self.enqueue(tenant_id, |waiting| waiting.staged.extend(events));
-    }
-
-    /// Writes a visitor's message in the tenant's next batch and returns once it is stored and
-    /// its event published; `None` when the batch did not write it.
-    pub async fn write_message(
-        self: &Arc<Self>,
-        tenant_id: &str,
-        queued: Queued,
-    ) -> Option<Written> {
-        let (pending, written) = Pending::new(queued);
-        self.enqueue(tenant_id, |waiting| waiting.messages.push(pending));
-        written.await.ok()
-    }
-
     /// Says the tenant may have events left behind by a stopped process.
-    fn left_behind(self: &Arc<Self>, tenant_id: &str) {
+    fn left_behind(&self, tenant_id: &str) {
         self.enqueue(tenant_id, |waiting| waiting.sweep = true);
     }
 
-    fn enqueue(self: &Arc<Self>, tenant_id: &str, add: impl FnOnce(&mut Waiting)) {
+    fn enqueue(&self, tenant_id: &str, add: impl FnOnce(&mut Waiting)) {
         {
             let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(waiting) = running.get_mut(tenant_id) {
@@ -125,7 +156,10 @@ impl Sequencer {
             add(&mut waiting);
             running.insert(tenant_id.to_string(), waiting);
         }
-        let this = self.clone();
+        // Only while the server shuts down is there no sequencer left to run it.
+        let Some(this) = self.me.upgrade() else {
+            return;
+        };
         let tenant = tenant_id.to_string();
         actix_web::rt::spawn(async move { this.drain(tenant).await });
     }
@@ -135,7 +169,7 @@ impl Sequencer {
         while let Some(work) = self.take(&tenant_id) {
             if let Err(error) = self.sequence(&tenant_id, work).await {
                 // Staged events not numbered are put back first in line; the turn's messages go
-                // back to their callers unwritten, who write them one by one.
+                // back to their callers unwritten, who read their conversations again.
                 tracing::warn!(%error, tenant = %tenant_id, "sequencing events failed");
                 actix_web::rt::time::sleep(Duration::from_millis(200)).await;
             }
@@ -198,12 +232,57 @@ impl Sequencer {
         }
         // Last: everything staged before these messages were queued is numbered by now.
         if !work.messages.is_empty() {
-            message_batch::write(&self.db, tenant_id, work.messages, |events| {
-                self.publish(tenant_id, events)
-            })
-            .await;
+            self.write_batch(tenant_id, work.messages).await;
         }
         Ok(())
+    }
+
+    /// Writes a batch of one tenant's messages, publishes the numbered events, then answers
+    /// each message's caller. A message that was not written (or a batch that failed) gets no
+    /// answer: its caller reads its conversation again.
+    async fn write_batch(&self, tenant_id: &str, batch: Vec<Pending>) {
+        let tenant = tenant_id.to_string();
+        let outcome = self
+            .db
+            .write_in_one_statement(move |conn| {
+                let appends: Vec<Append<'_>> =
+                    batch.iter().map(|p| Append::from(&p.queued)).collect();
+                let written = match conn {
+                    Conn::Postgresql(pg) => open_thread_batch::append(pg, &tenant, &appends)?,
+                    _ => Vec::new(),
+                };
+                drop(appends);
+                Ok((batch, written))
+            })
+            .await;
+        let (batch, written) = match outcome {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                // If it committed all the same (the connection broke on the answer), the
+                // dispatcher's position check finds its events in the database and sends them.
+                tracing::warn!(%error, tenant = %tenant_id, "writing a batch of messages failed");
+                return;
+            }
+        };
+        let mut batch: Vec<Option<Pending>> = batch.into_iter().map(Some).collect();
+        let mut events = Vec::with_capacity(written.len());
+        let mut answers = Vec::with_capacity(written.len());
+        for w in written {
+            let Some(Pending { queued, reply }) = batch.get_mut(w.index).and_then(Option::take)
+            else {
+                continue;
+            };
+            events.push(numbered(queued.event, &w));
+            let written = Written {
+                conversation: queued.after,
+                version: w.version,
+            };
+            answers.push((reply, written));
+        }
+        self.publish(tenant_id, events);
+        for (reply, written) in answers {
+            let _ = reply.send(written);
+        }
     }
 
     fn publish(&self, tenant_id: &str, events: Vec<EventRecord>) {
@@ -218,7 +297,7 @@ impl Sequencer {
     /// Sequences, in the background, every tenant with events left behind: a periodic safety
     /// net for events staged by a process that stopped before numbering them. Only events a
     /// few seconds old count, so this process's own, being numbered right now, are left alone.
-    pub async fn sweep(self: &Arc<Self>) {
+    pub async fn sweep(&self) {
         let staged_before =
             now() - chrono::Duration::from_std(LEFT_BEHIND_AFTER).unwrap_or_default();
         match self.tenants_with_pending(staged_before).await {
@@ -233,7 +312,7 @@ impl Sequencer {
     /// restarted process get them at once, not after the sweep's few seconds. An event that a
     /// live process (another one, behind the same database) is numbering meanwhile is numbered
     /// once: whoever comes second finds it numbered and skips it.
-    pub async fn number_left_behind(self: &Arc<Self>) -> Result<(), AppError> {
+    pub async fn number_left_behind(&self) -> Result<(), AppError> {
         for tenant in self.tenants_with_pending(now()).await? {
             let work = Waiting {
                 sweep: true,
@@ -254,6 +333,13 @@ impl Sequencer {
     }
 }
 
+/// A batch's event with the id and number the statement gave it.
+fn numbered(event: NewEventRecord, written: &open_thread_batch::Appended) -> EventRecord {
+    let mut record = event.staged_as(written.event_id);
+    record.seq = Some(written.seq);
+    record
+}
+
 /// The staged events that were numbered, with their numbers, in sequence order. Events missing
 /// from `numbered` were numbered (and published) by someone else meanwhile: the sweep.
 fn with_numbers(staged: Vec<EventRecord>, numbered: &[(i64, i64)]) -> Vec<EventRecord> {
@@ -272,7 +358,6 @@ fn with_numbers(staged: Vec<EventRecord>, numbered: &[(i64, i64)]) -> Vec<EventR
 mod tests {
     use super::*;
     use crate::domain::visitor_chat::{new_conversation, VisitorCtx};
-    use crate::store::events::NewEventRecord;
     use crate::store::messages::Message;
     use crate::store::open_thread::Versions;
 
@@ -326,7 +411,10 @@ mod tests {
             message,
             event,
         };
-        Pending::new(queued).0
+        Pending {
+            queued,
+            reply: oneshot::channel().0,
+        }
     }
 
     #[test]

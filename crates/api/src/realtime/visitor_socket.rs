@@ -17,8 +17,8 @@ use super::hub::{Admission, Outgoing, Registration, SocketTask};
 use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
 use crate::domain::validate;
-use crate::domain::visitor_append::KnownThread;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
+use crate::domain::visitor_messages::{self, KnownThread};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
@@ -335,7 +335,7 @@ async fn handle(
                     Some(client_id),
                 )];
             }
-            match visitor_chat::post_message(
+            match visitor_messages::post(
                 state,
                 ctx,
                 known,

@@ -118,9 +118,8 @@ macro_rules! record_activity_on {
 record_activity_on!(diesel::pg::Pg, diesel::pg::PgConnection);
 record_activity_on!(diesel::sqlite::Sqlite, diesel::sqlite::SqliteConnection);
 
-/// The text and binds of [`record_activity`]'s UPDATE, also the first part of PostgreSQL's
-/// one-statement append (`store::open_thread`), which adds conditions after it.
-pub(crate) fn push_record_activity<'b, DB>(
+/// The text and binds of [`record_activity`]'s UPDATE, the same on both engines.
+fn push_record_activity<'b, DB>(
     c: &'b Conversation,
     out: &mut diesel::query_builder::AstPass<'_, 'b, DB>,
 ) -> QueryResult<()>

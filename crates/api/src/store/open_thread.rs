@@ -1,22 +1,18 @@
-//! PostgreSQL's statements for the most frequent write of all, a visitor's message in their
-//! open conversation (see `domain::visitor_append`): one reads everything the message and its
-//! event need, with the row versions it was read at; one writes message, conversation and
-//! event together, only if those rows are still at those versions, and returns the
-//! conversation's new version, so the next message of an active chat needs no read at all.
-//! Both have fixed texts, so each connection plans them once.
+//! PostgreSQL's read for the most frequent write of all, a visitor's message in their open
+//! conversation (see `domain::visitor_messages`): one statement reads everything the message
+//! and its event need, with the row versions it was read at, which the tenant's batch
+//! (`store::open_thread_batch`) checks before writing. Its text is fixed, so each connection
+//! plans it once.
 
 use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text};
 
-use super::conversations::{push_record_activity, Conversation};
-use super::events::postgres::{push_event_data, push_event_row};
-use super::events::NewEventRecord;
-use super::messages::Message;
+use super::conversations::Conversation;
 use crate::db::schema::conversations;
 
-/// A visitor's latest conversation as the fast path reads it.
+/// A visitor's latest conversation as a message to it needs it.
 #[derive(Debug, Clone)]
 pub struct OpenThread {
     pub conversation: Conversation,
@@ -80,27 +76,6 @@ pub fn read(
     ))
 }
 
-/// Stores `message`, the conversation's new activity from `after` and the staged `event`, in
-/// one statement, only if the conversation, its visitor and its assignee are still at
-/// `versions`. Returns the staged event's id and the conversation's new version, or `None`
-/// when something changed since it was read (nothing is written then).
-pub fn append_if_unchanged(
-    pg: &mut PgConnection,
-    versions: &Versions,
-    after: &Conversation,
-    message: &Message,
-    event: &NewEventRecord,
-) -> QueryResult<Option<(i64, String)>> {
-    AppendIfUnchanged {
-        versions,
-        after,
-        message,
-        event,
-    }
-    .get_result(pg)
-    .optional()
-}
-
 struct ReadThread<'a> {
     tenant_id: &'a str,
     visitor_id: &'a str,
@@ -116,7 +91,7 @@ impl QueryFragment<Pg> for ReadThread<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         // Columns in the order of `Conversation`'s fields (its table's order). Rows are found by
         // their keys and the tenant is checked on them (`IS TRUE`: not an index condition; see
-        // `push_record_activity`), here and in `AppendIfUnchanged`.
+        // `push_record_activity` in `store::conversations`).
         out.push_sql(
             "SELECT c.id, c.tenant_id, c.visitor_id, c.channel, c.status, c.assignee_id, \
              c.needs_agent_since, c.agent_requested, c.booked, c.rating, c.pending_handoff_id, \
@@ -152,75 +127,3 @@ impl Query for ReadThread<'_> {
 }
 
 impl RunQueryDsl<PgConnection> for ReadThread<'_> {}
-
-struct AppendIfUnchanged<'a> {
-    versions: &'a Versions,
-    after: &'a Conversation,
-    message: &'a Message,
-    event: &'a NewEventRecord,
-}
-
-impl QueryId for AppendIfUnchanged<'_> {
-    type QueryId = AppendIfUnchanged<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl QueryFragment<Pg> for AppendIfUnchanged<'_> {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        let (c, m, e) = (self.after, self.message, self.event);
-        // The UPDATE matches nothing if a row has a new version, and a row another
-        // transaction is changing right now is checked again once that one ends. The message
-        // and the event are written only from the updated row, so all three or none.
-        let v = self.versions;
-        out.push_sql("WITH updated AS (");
-        push_record_activity(c, &mut out)?;
-        out.push_sql(" AND xmin = ");
-        out.push_bind_param::<Text, _>(&v.conversation)?;
-        out.push_sql(
-            "::xid AND (SELECT vv.xmin FROM visitors vv WHERE vv.id = conversations.visitor_id \
-             AND (vv.tenant_id = conversations.tenant_id) IS TRUE) = ",
-        );
-        out.push_bind_param::<Text, _>(&v.visitor)?;
-        out.push_sql(
-            "::xid AND (conversations.assignee_id IS NULL OR (SELECT uu.xmin FROM users uu \
-             WHERE uu.id = conversations.assignee_id) = ",
-        );
-        out.push_bind_param::<Nullable<Text>, _>(&v.assignee)?;
-        out.push_sql(
-            "::xid) RETURNING id, xmin::text AS version), stored AS (INSERT INTO messages \
-             (id, tenant_id, conversation_id, sender, sender_user_id, kind, body, attachment_id, \
-             payload, client_message_id, created_at) SELECT ",
-        );
-        out.push_bind_param::<Text, _>(&m.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&m.tenant_id)?;
-        out.push_sql(", updated.id, ");
-        out.push_bind_param::<Text, _>(m.sender.as_str())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&m.sender_user_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(m.kind.as_str())?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&m.body)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&m.attachment_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&m.payload)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(&m.client_message_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&m.created_at)?;
-        out.push_sql(" FROM updated RETURNING conversation_id), event AS (");
-        push_event_row(e, "SELECT ", " FROM stored", &mut out)?;
-        out.push_sql("), payload AS (");
-        push_event_data(&e.data, "event", &mut out)?;
-        out.push_sql(") SELECT event.id, updated.version FROM event, updated");
-        Ok(())
-    }
-}
-
-impl Query for AppendIfUnchanged<'_> {
-    type SqlType = (BigInt, Text);
-}
-
-impl RunQueryDsl<PgConnection> for AppendIfUnchanged<'_> {}

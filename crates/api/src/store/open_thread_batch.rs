@@ -1,5 +1,5 @@
 //! PostgreSQL's statement for several visitors' messages of one tenant at once (see
-//! `domain::message_batch`): each message with its conversation's new activity and its event,
+//! `domain::visitor_messages` and `realtime::sequencer`): each message with its conversation's new activity and its event,
 //! and the events numbered in the same statement.
 //!
 //! Why: written one by one, every message cost a statement and a commit of its own, and its
@@ -29,6 +29,38 @@ use super::conversations::Conversation;
 use super::events::NewEventRecord;
 use super::messages::Message;
 use super::open_thread::Versions;
+
+/// A visitor's message waiting for its tenant's next batch, built from what its socket knew of
+/// the conversation.
+pub struct Queued {
+    /// The versions that knowledge was read at.
+    pub versions: Versions,
+    /// The conversation as it is after the message.
+    pub after: Conversation,
+    pub message: Message,
+    /// Its event, not numbered.
+    pub event: NewEventRecord,
+}
+
+/// A queued message that was written (its event numbered and published): what its socket now
+/// knows.
+pub struct Written {
+    /// The conversation as the message left it.
+    pub conversation: Conversation,
+    /// The conversation's new version.
+    pub version: String,
+}
+
+impl<'a> From<&'a Queued> for Append<'a> {
+    fn from(q: &'a Queued) -> Append<'a> {
+        Append {
+            versions: &q.versions,
+            after: &q.after,
+            message: &q.message,
+            event: &q.event,
+        }
+    }
+}
 
 /// One message of a batch.
 pub struct Append<'a> {

@@ -19,10 +19,26 @@ impl QueryId for Stage<'_> {
 
 impl QueryFragment<Pg> for Stage<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH staged AS (");
-        push_event_row(self.0, "VALUES (", ")", &mut out)?;
-        out.push_sql(") ");
-        push_event_data(&self.0.data, "staged", &mut out)
+        let e = self.0;
+        out.push_sql(
+            "WITH staged AS (INSERT INTO events \
+             (tenant_id, seq, kind, at, conversation_id, visitor_id) VALUES (",
+        );
+        out.push_bind_param::<Text, _>(&e.tenant_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&e.seq)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&e.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&e.at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&e.conversation_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&e.visitor_id)?;
+        out.push_sql(") RETURNING id) INSERT INTO event_data (event_id, data) SELECT id, ");
+        out.push_bind_param::<Text, _>(&e.data)?;
+        out.push_sql(" FROM staged RETURNING event_id");
+        Ok(())
     }
 }
 
@@ -31,46 +47,6 @@ impl Query for Stage<'_> {
 }
 
 impl RunQueryDsl<PgConnection> for Stage<'_> {}
-
-/// `INSERT INTO events (...) <open> $values <close> RETURNING id`: `open` and `close` choose
-/// between `VALUES (...)` and `SELECT ... FROM <a CTE>` (the one-statement append).
-pub fn push_event_row<'b>(
-    e: &'b NewEventRecord,
-    open: &'static str,
-    close: &'static str,
-    out: &mut AstPass<'_, 'b, Pg>,
-) -> QueryResult<()> {
-    out.push_sql("INSERT INTO events (tenant_id, seq, kind, at, conversation_id, visitor_id) ");
-    out.push_sql(open);
-    out.push_bind_param::<Text, _>(&e.tenant_id)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Nullable<BigInt>, _>(&e.seq)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Text, _>(&e.kind)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Timestamp, _>(&e.at)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Nullable<Text>, _>(&e.conversation_id)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Nullable<Text>, _>(&e.visitor_id)?;
-    out.push_sql(close);
-    out.push_sql(" RETURNING id");
-    Ok(())
-}
-
-/// `INSERT INTO event_data ... SELECT id, $data FROM <staged> RETURNING event_id`.
-pub fn push_event_data<'b>(
-    data: &'b String,
-    staged: &'static str,
-    out: &mut AstPass<'_, 'b, Pg>,
-) -> QueryResult<()> {
-    out.push_sql("INSERT INTO event_data (event_id, data) SELECT id, ");
-    out.push_bind_param::<Text, _>(data)?;
-    out.push_sql(" FROM ");
-    out.push_sql(staged);
-    out.push_sql(" RETURNING event_id");
-    Ok(())
-}
 
 /// `number_staged_events(tenant, ids)`: the ids and numbers of the events it numbered.
 pub struct Staged<'a>(pub &'a str, pub &'a [i64]);
