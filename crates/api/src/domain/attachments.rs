@@ -10,6 +10,8 @@ use switchboard_types::Section;
 use super::member::Member;
 use super::views::attachment_view;
 use crate::clock::{new_id, now};
+use switchboard_types::TenantId;
+
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::store::{self, attachments::Attachment};
@@ -30,7 +32,7 @@ pub fn limit_for(kind: AttachmentKind) -> usize {
 pub enum Uploader<'a> {
     Member(&'a Member),
     Visitor {
-        tenant_id: &'a str,
+        tenant_id: &'a TenantId,
         visitor_id: &'a str,
     },
 }
@@ -148,7 +150,7 @@ pub async fn upload(
         Uploader::Visitor {
             tenant_id,
             visitor_id,
-        } => (tenant_id.to_string(), None, Some(visitor_id.to_string())),
+        } => (tenant_id.clone(), None, Some(visitor_id.to_string())),
     };
     let files = state.files.clone();
     let bytes = upload.bytes;

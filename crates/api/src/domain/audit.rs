@@ -4,6 +4,7 @@ use serde_json::Value;
 use switchboard_types::audit::{AuditActor, AuditEntry};
 use switchboard_types::page::Page;
 use switchboard_types::Section;
+use switchboard_types::TenantId;
 
 use super::member::Member;
 use super::RequestMeta;
@@ -42,7 +43,7 @@ pub fn record(
 /// Records an action by an explicit actor (sign-in, where no member exists yet).
 pub fn record_as(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     actor: (&str, Option<String>, Option<String>),
     meta: &RequestMeta,
     action: &str,
@@ -51,7 +52,7 @@ pub fn record_as(
 ) -> Result<(), AppError> {
     let row = AuditRow {
         id: new_id(),
-        tenant_id: tenant_id.to_string(),
+        tenant_id: tenant_id.clone(),
         at: now(),
         actor_kind: actor.0.to_string(),
         actor_id: actor.1,

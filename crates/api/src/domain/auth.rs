@@ -103,7 +103,7 @@ pub fn create_workspace(
 ) -> Result<(Tenant, User), AppError> {
     let at = now();
     let tenant = Tenant {
-        id: new_id(),
+        id: new_id().into(),
         name: workspace_name.to_string(),
         time_zone: time_zone.to_string(),
         widget_key: format!("wk_{}", &secrets::random_token()[..24]),
@@ -401,8 +401,13 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Member, AppE
     let user = state
         .db
         .read(move |conn| {
-            let user =
-                store::sessions::live_member(conn, &claims.tid, &claims.sub, &claims.sid, now())?;
+            let user = store::sessions::live_member(
+                conn,
+                &claims.tid.clone().into(),
+                &claims.sub,
+                &claims.sid,
+                now(),
+            )?;
             Ok(user.map(|u| (u, claims.sid)))
         })
         .await?;
@@ -497,7 +502,7 @@ pub fn tokens(
     let ttl = state.config.access_token_ttl.as_secs() as i64;
     let claims = AccessClaims {
         sub: user.id.clone(),
-        tid: user.tenant_id.clone(),
+        tid: user.tenant_id.to_string(),
         sid: session_id.to_string(),
         exp: issued + ttl,
         iat: issued,

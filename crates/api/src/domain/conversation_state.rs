@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 use switchboard_types::conversations::{AgentRef, ConversationRow};
 use switchboard_types::Role;
+use switchboard_types::TenantId;
 
 use super::conversation_rules::{Actor, Refusal};
 use super::counting::{self, Counted};
@@ -16,7 +17,11 @@ use crate::store::counters::{BucketDelta, CounterDelta};
 use crate::store::{self, conversations::Conversation, Conn};
 
 /// Loads a conversation of the tenant and locks its row for the rest of the transaction.
-pub fn load_locked(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<Conversation, AppError> {
+pub fn load_locked(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    id: &str,
+) -> Result<Conversation, AppError> {
     store::conversations::lock(conn, tenant_id, id)?.ok_or(AppError::NotFound("Conversation"))
 }
 
@@ -48,14 +53,18 @@ pub fn bump_chart(
 }
 
 /// The conversation's list row as it is now in this transaction.
-pub fn row(conn: &mut Conn, tenant_id: &str, id: &str) -> Result<ConversationRow, AppError> {
+pub fn row(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> Result<ConversationRow, AppError> {
     let listed = store::conversations::listed(conn, tenant_id, id)?
         .ok_or(AppError::NotFound("Conversation"))?;
     Ok(conversation_row(&listed, now()))
 }
 
 /// A member as shown on conversations.
-pub fn agent_ref(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Result<AgentRef, AppError> {
+pub fn agent_ref(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    user_id: &str,
+) -> Result<AgentRef, AppError> {
     let user =
         store::users::find(conn, tenant_id, user_id)?.ok_or(AppError::NotFound("Team member"))?;
     Ok(AgentRef {
@@ -65,7 +74,7 @@ pub fn agent_ref(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Result<Agen
 }
 
 /// 409 `conversation_locked`, naming who holds it.
-pub fn locked_by(conn: &mut Conn, tenant_id: &str, holder_id: &str) -> AppError {
+pub fn locked_by(conn: &mut Conn, tenant_id: &TenantId, holder_id: &str) -> AppError {
     let holder = agent_ref(conn, tenant_id, holder_id).ok();
     let name = holder
         .as_ref()
@@ -79,7 +88,7 @@ pub fn locked_by(conn: &mut Conn, tenant_id: &str, holder_id: &str) -> AppError 
 }
 
 /// The error a person sees for a refusal of the conversation's rules.
-pub fn refused(conn: &mut Conn, tenant_id: &str, refusal: Refusal) -> AppError {
+pub fn refused(conn: &mut Conn, tenant_id: &TenantId, refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Resolved => resolved_already(),
         Refusal::AlreadyResolved => AppError::conflict(

@@ -8,6 +8,7 @@ use switchboard_types::conversations::{
 use switchboard_types::events::{AgentChange, EventPayload, MessageCreated, Typing};
 use switchboard_types::messages::{MessageView, SendMessageRequest, Sender};
 use switchboard_types::page::Page;
+use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
 use super::conversation_rules as rules;
@@ -111,7 +112,7 @@ pub async fn detail(
 /// The detail panel's data, read inside any connection or transaction.
 pub fn detail_in(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     id: &str,
 ) -> Result<ConversationDetail, AppError> {
     let listed = store::conversations::listed(conn, tenant_id, id)?
@@ -142,7 +143,7 @@ pub fn detail_in(
 
 fn pending_view(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     handoff_id: &str,
 ) -> Result<Option<switchboard_types::handoffs::HandoffView>, AppError> {
     let Some(h) = store::handoffs::find(conn, tenant_id, handoff_id)? else {
@@ -206,7 +207,7 @@ pub async fn join(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = take_lock(conn, tenant, &id, &me, force)?;
             let after = rules::join(&before, &me).map_err(|r| refused(conn, tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
@@ -250,7 +251,7 @@ pub async fn join(
 /// The conditional UPDATE of the join lock, then the row (locked by that UPDATE).
 fn take_lock(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     id: &str,
     me: &str,
     force: bool,
@@ -326,7 +327,7 @@ pub async fn send(
     let (member2, st) = (member.clone(), state.clone());
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
             if let Some(existing) =
                 store::messages::find_by_client_id(conn, tenant, &id, &client_id)?
@@ -387,7 +388,7 @@ pub async fn resolve(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
             let at = now();
             let after = rules::resolve(&before, actor(&member2), at)
@@ -447,11 +448,11 @@ pub async fn book(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
             let booking = Booking {
                 id: new_id(),
-                tenant_id: tenant.to_string(),
+                tenant_id: tenant.clone(),
                 conversation_id: id.clone(),
                 starts_at: req.starts_at.naive_utc(),
                 ends_at: req.ends_at.map(|e| e.naive_utc()),

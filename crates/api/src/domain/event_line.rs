@@ -4,6 +4,7 @@
 //! from the domain down, and never from the real-time layer back up into the rules.
 
 use futures_util::future::BoxFuture;
+use switchboard_types::TenantId;
 
 use crate::store::events::EventRecord;
 use crate::store::open_thread_batch::{Queued, Written};
@@ -12,11 +13,11 @@ use crate::store::open_thread_batch::{Queued, Written};
 pub trait EventLine: Send + Sync {
     /// A committed transaction of the tenant staged these events unnumbered (PostgreSQL):
     /// number and publish them, in the background, after whatever came before.
-    fn staged(&self, tenant_id: &str, events: Vec<EventRecord>);
+    fn staged(&self, tenant_id: &TenantId, events: Vec<EventRecord>);
 
     /// These events were numbered in their own transaction (SQLite's single writer): publish
     /// them now, in the order given.
-    fn publish_numbered(&self, tenant_id: &str, events: Vec<EventRecord>);
+    fn publish_numbered(&self, tenant_id: &TenantId, events: Vec<EventRecord>);
 
     /// Writes a visitor's message in the tenant's next batch (PostgreSQL), after every event
     /// staged before it is numbered, so a visitor's messages keep their order. Resolves once
@@ -24,7 +25,7 @@ pub trait EventLine: Send + Sync {
     /// (its conversation changed since it was read, a resend, a failed batch).
     fn write_in_batch(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         message: Queued,
     ) -> BoxFuture<'static, Option<Written>>;
 }

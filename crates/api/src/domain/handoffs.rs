@@ -36,7 +36,7 @@ pub async fn transfer(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
             let after = rules::transfer(&before, actor(&member2), &req.to_user_id.0)
                 .map_err(|r| refused(conn, tenant, r))?;
@@ -74,7 +74,7 @@ pub async fn delegate(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
             let to = req.to_user_id.0.as_str();
             let handoff_id = new_id();
@@ -107,7 +107,7 @@ pub async fn answer(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let pending = store::handoffs::find(conn, tenant, &handoff_id)?
                 .ok_or(AppError::NotFound("Delegation"))?;
             check_may_answer(&member2, &pending, answer)?;
@@ -175,7 +175,7 @@ pub fn withdraw_delegation(
     else {
         return Ok(());
     };
-    let tenant = after.tenant_id.as_str();
+    let tenant = &after.tenant_id;
     if store::handoffs::decide(conn, tenant, handoff_id, HandoffStatus::Cancelled, now())? {
         if let Some(handoff) = store::handoffs::find(conn, tenant, handoff_id)? {
             emit(

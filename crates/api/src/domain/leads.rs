@@ -33,12 +33,12 @@ pub async fn capture(
     let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let tenant = member2.tenant_id.as_str();
+            let tenant = &member2.tenant_id;
             let c = load_locked(conn, tenant, &conversation_id)?;
             let visitor = store::visitors::find(conn, tenant, &c.visitor_id)?;
             let lead = Lead {
                 id: new_id(),
-                tenant_id: tenant.to_string(),
+                tenant_id: tenant.clone(),
                 conversation_id: Some(c.id.clone()),
                 visitor_id: Some(c.visitor_id.clone()),
                 email,

@@ -1,6 +1,6 @@
 //! Who is calling: a signed-in team member or an integrator's API key, always within one tenant.
 
-use switchboard_types::{Role, Section};
+use switchboard_types::{Role, Section, TenantId};
 
 use crate::error::AppError;
 
@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[derive(Debug, Clone)]
 pub struct Member {
     /// The caller's tenant; every query filters on it.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// The caller's role (API keys act with an admin's rights).
     pub role: Role,
     /// Who exactly is calling.

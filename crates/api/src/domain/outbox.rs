@@ -6,6 +6,7 @@
 //! writers commit concurrently, so events are staged unnumbered and the sequencer numbers them.
 
 use switchboard_types::events::EventPayload;
+use switchboard_types::TenantId;
 
 use crate::clock::now;
 use crate::db::{Backend, Guard};
@@ -16,14 +17,14 @@ use crate::store::Conn;
 
 /// Events emitted by one transaction.
 pub struct Outbox {
-    tenant_id: String,
+    tenant_id: TenantId,
     records: Vec<NewEventRecord>,
 }
 
 impl Outbox {
-    fn new(tenant_id: &str) -> Self {
+    fn new(tenant_id: &TenantId) -> Self {
         Outbox {
-            tenant_id: tenant_id.to_string(),
+            tenant_id: tenant_id.clone(),
             records: Vec::new(),
         }
     }
@@ -42,7 +43,7 @@ impl Outbox {
 
 /// The stored, not yet numbered form of an event: its type and its `data` as JSON text.
 pub fn event_record(
-    tenant_id: &str,
+    tenant_id: &TenantId,
     payload: &EventPayload,
     conversation_id: Option<&str>,
     visitor_id: Option<&str>,
@@ -79,7 +80,7 @@ impl AppState {
     /// Runs `work` in one write transaction for `tenant_id`, storing the events it emits in the
     /// same transaction. On SQLite (one writer) they are numbered right there and published
     /// after the commit, in order; on PostgreSQL they are staged and the sequencer numbers them.
-    pub async fn transact<T, F>(&self, tenant_id: &str, work: F) -> Result<T, AppError>
+    pub async fn transact<T, F>(&self, tenant_id: &TenantId, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
@@ -90,7 +91,11 @@ impl AppState {
     /// [`AppState::transact`] for work that returns an error only before it has changed
     /// anything (or when the engine fails): on SQLite it needs no savepoint of its own (see
     /// [`Guard::None`]).
-    pub async fn transact_unguarded<T, F>(&self, tenant_id: &str, work: F) -> Result<T, AppError>
+    pub async fn transact_unguarded<T, F>(
+        &self,
+        tenant_id: &TenantId,
+        work: F,
+    ) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
@@ -101,14 +106,14 @@ impl AppState {
     async fn transact_with<T, F>(
         &self,
         guard: Guard,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         work: F,
     ) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, &mut Outbox) -> Result<T, AppError> + Send + 'static,
     {
-        let tenant = tenant_id.to_string();
+        let tenant = tenant_id.clone();
         let number_now = self.db.backend() == Backend::Sqlite;
         let line = self.events.clone();
         let work = move |conn: &mut Conn| {
@@ -121,11 +126,11 @@ impl AppState {
             let staged = event_store::stage(conn, outbox.records)?;
             Ok((value, Vec::new(), staged))
         };
+        let published_for = tenant_id.clone();
         let publish = move |(_, numbered, _): &mut (T, Vec<EventRecord>, Vec<EventRecord>)| {
             let events = std::mem::take(numbered);
-            if let Some(first) = events.first() {
-                let tenant_id = first.tenant_id.clone();
-                line.publish_numbered(&tenant_id, events);
+            if !events.is_empty() {
+                line.publish_numbered(&published_for, events);
             }
         };
         let (value, _published, staged) = self.db.write_with(guard, work, publish).await?;

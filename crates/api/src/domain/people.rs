@@ -4,6 +4,7 @@ use chrono::Duration as ChronoDuration;
 use switchboard_types::conversations::ConversationState as State;
 use switchboard_types::visitors::{AgentSummary, LiveVisitor};
 use switchboard_types::Section;
+use switchboard_types::TenantId;
 
 use super::member::Member;
 use crate::clock::{now, to_utc};
@@ -58,7 +59,7 @@ pub async fn live(state: &AppState, member: &Member) -> Result<Vec<LiveVisitor>,
 /// One live visitor as the panel shows it.
 pub fn live_visitor(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     p: &Presence,
     v: &Visitor,
 ) -> Result<LiveVisitor, AppError> {

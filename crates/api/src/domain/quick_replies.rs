@@ -3,6 +3,7 @@
 
 use serde_json::json;
 use switchboard_types::quick_replies::{QuickReplyRequest, QuickReplyView};
+use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
 use super::member::Member;
@@ -121,7 +122,7 @@ fn editable(conn: &mut Conn, member: &Member, id: &str) -> Result<QuickReply, Ap
 
 fn ensure_shortcut_free(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     shortcut: &str,
     except: Option<&str>,
 ) -> Result<(), AppError> {

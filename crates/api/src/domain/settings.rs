@@ -153,7 +153,7 @@ pub async fn billing(state: &AppState, member: &Member) -> Result<BillingSummary
 /// The tenant as members see it.
 pub fn tenant_view(tenant: &Tenant) -> TenantView {
     TenantView {
-        id: tenant.id.clone().into(),
+        id: tenant.id.clone(),
         name: tenant.name.clone(),
         time_zone: tenant.time_zone.clone(),
         widget_key: tenant.widget_key.clone(),

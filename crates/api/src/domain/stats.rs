@@ -4,6 +4,7 @@
 use chrono::{Duration as ChronoDuration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use switchboard_types::stats::{AgentOverview, DailySeries, MessagesSent, Overview, TeamOverview};
+use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
 use super::member::Member;
@@ -31,7 +32,7 @@ pub async fn overview(state: &AppState, member: &Member) -> Result<Overview, App
         .await
 }
 
-fn agent_view(conn: &mut Conn, tenant_id: &str, me: &str) -> Result<AgentOverview, AppError> {
+fn agent_view(conn: &mut Conn, tenant_id: &TenantId, me: &str) -> Result<AgentOverview, AppError> {
     Ok(AgentOverview {
         my_open_sessions: store::conversations::count_open_held_by(conn, tenant_id, me)?,
         resolved_by_me: store::conversations::count_resolved_by(conn, tenant_id, me)?,
@@ -40,7 +41,7 @@ fn agent_view(conn: &mut Conn, tenant_id: &str, me: &str) -> Result<AgentOvervie
     })
 }
 
-fn team_view(conn: &mut Conn, tenant_id: &str) -> Result<TeamOverview, AppError> {
+fn team_view(conn: &mut Conn, tenant_id: &TenantId) -> Result<TeamOverview, AppError> {
     let t = store::counters::totals(conn, tenant_id, None)?;
     let tenant = store::tenants::find(conn, tenant_id)?;
     let tz: Tz = tenant.time_zone.parse().unwrap_or(chrono_tz::UTC);
@@ -109,7 +110,7 @@ fn local_midnight_utc(tz: Tz, day: NaiveDate) -> NaiveDateTime {
 
 fn series(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     tz: Tz,
     now_utc: NaiveDateTime,
 ) -> Result<DailySeries, AppError> {

@@ -11,6 +11,7 @@ use switchboard_types::team::{
     AcceptInvitationRequest, CreatedInvitation, InvitationPreview, InvitationStatus,
     InvitationView, InviteRequest, OwnershipTransferRequest, RoleChangeRequest,
 };
+use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
 use super::audit::{self, Target};
@@ -408,7 +409,7 @@ fn check_may_change_activation(
 }
 
 /// The member with this id in the tenant, or 404 (also for other tenants' members).
-pub fn find_member(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Result<User, AppError> {
+pub fn find_member(conn: &mut Conn, tenant_id: &TenantId, user_id: &str) -> Result<User, AppError> {
     store::users::find(conn, tenant_id, user_id)?.ok_or(AppError::NotFound("Team member"))
 }
 

@@ -8,6 +8,7 @@ use switchboard_types::conversations::ConversationRow;
 use switchboard_types::events::{EventPayload, RatingCreated, Typing};
 use switchboard_types::messages::{MessageView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
+use switchboard_types::TenantId;
 
 use super::conversation_rules::{self as rules, reopened};
 use super::conversation_state::{bump_chart, row, save_counted};
@@ -46,7 +47,7 @@ struct VisitorClaims {
 /// The visitor behind a socket.
 #[derive(Debug, Clone)]
 pub struct VisitorCtx {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub visitor_id: String,
     pub display_id: String,
 }
@@ -68,10 +69,10 @@ pub async fn identify(
         })?;
     let known = token
         .and_then(|t| state.jwt.verify::<VisitorClaims>(t).ok())
-        .filter(|c| c.typ == "visitor" && c.tid == tenant.id);
+        .filter(|c| c.typ == "visitor" && c.tid == tenant.id.as_str());
     let ctx = match known {
         Some(c) => VisitorCtx {
-            tenant_id: c.tid,
+            tenant_id: c.tid.into(),
             visitor_id: c.vid,
             display_id: c.did,
         },
@@ -100,7 +101,7 @@ pub fn verify_token(state: &AppState, token: &str) -> Result<VisitorCtx, AppErro
         ));
     }
     Ok(VisitorCtx {
-        tenant_id: claims.tid,
+        tenant_id: claims.tid.into(),
         visitor_id: claims.vid,
         display_id: claims.did,
     })
@@ -109,7 +110,7 @@ pub fn verify_token(state: &AppState, token: &str) -> Result<VisitorCtx, AppErro
 fn visitor_token(state: &AppState, ctx: &VisitorCtx) -> Result<String, AppError> {
     let claims = VisitorClaims {
         vid: ctx.visitor_id.clone(),
-        tid: ctx.tenant_id.clone(),
+        tid: ctx.tenant_id.to_string(),
         did: ctx.display_id.clone(),
         typ: "visitor".into(),
         exp: chrono::Utc::now().timestamp() + 365 * 86_400,
@@ -277,7 +278,7 @@ pub(crate) fn emit_opened(
     outbox.emit(payload, Some(&c.id), Some(&c.visitor_id));
 }
 
-fn reopen_policy(conn: &mut Conn, tenant_id: &str) -> Result<bool, AppError> {
+fn reopen_policy(conn: &mut Conn, tenant_id: &TenantId) -> Result<bool, AppError> {
     Ok(store::tenants::find(conn, tenant_id)?.reopen_policy != ReopenPolicy::NewConversation)
 }
 

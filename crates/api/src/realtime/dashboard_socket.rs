@@ -34,7 +34,7 @@ pub async fn serve(
     mut stream: MessageStream,
     dashboard: Dashboard,
 ) {
-    let tenant = dashboard.member.tenant_id.clone();
+    let tenant = dashboard.member.tenant_id.to_string();
     // Unregistered when dropped, at the end of this function (or if its task panics).
     let mut registration = state.hub.register_dashboard(&tenant);
     let reason = match start(&state, &mut session, &dashboard).await {
@@ -69,7 +69,7 @@ async fn start(
     session: &mut Session,
     dashboard: &Dashboard,
 ) -> Result<i64, AppError> {
-    let tenant = dashboard.member.tenant_id.clone();
+    let tenant = dashboard.member.tenant_id.to_string();
     let since = dashboard.since;
     let (latest, oldest) = state
         .db
@@ -93,7 +93,14 @@ async fn start(
         send_notice(session, &resync).await?;
         return Ok(latest);
     }
-    replay(state, session, &dashboard.member.tenant_id, since, latest).await
+    replay(
+        state,
+        session,
+        dashboard.member.tenant_id.as_str(),
+        since,
+        latest,
+    )
+    .await
 }
 
 /// Sends stored events in `(after, up_to]` in order; returns the last sequence number sent.
@@ -279,7 +286,7 @@ async fn fill_gap(
 ) -> Option<Option<CloseReason>> {
     let first_held = *early.frames.keys().next()?;
     let tenant = &dashboard.member.tenant_id;
-    match replay(state, session, tenant, *position, first_held - 1).await {
+    match replay(state, session, tenant.as_str(), *position, first_held - 1).await {
         Ok(filled) if filled == first_held - 1 => *position = filled,
         Ok(_) => return Some(resync_and_close(session, "events were missed").await),
         Err(_) => return Some(None),

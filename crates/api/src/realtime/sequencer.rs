@@ -33,6 +33,7 @@ use crate::error::AppError;
 use crate::store::events::{self as event_store, EventRecord, NewEventRecord};
 use crate::store::open_thread_batch::{self, Append, Queued, Written};
 use crate::store::Conn;
+use switchboard_types::TenantId;
 
 /// Most events numbered per transaction.
 const BATCH: usize = 500;
@@ -104,22 +105,22 @@ pub struct Sequencer {
 }
 
 impl EventLine for Sequencer {
-    fn staged(&self, tenant_id: &str, events: Vec<EventRecord>) {
-        self.enqueue(tenant_id, |waiting| waiting.staged.extend(events));
+    fn staged(&self, tenant_id: &TenantId, events: Vec<EventRecord>) {
+        self.enqueue(tenant_id.as_str(), |waiting| waiting.staged.extend(events));
     }
 
-    fn publish_numbered(&self, tenant_id: &str, events: Vec<EventRecord>) {
-        self.publish(tenant_id, events);
+    fn publish_numbered(&self, tenant_id: &TenantId, events: Vec<EventRecord>) {
+        self.publish(tenant_id.as_str(), events);
     }
 
     fn write_in_batch(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         queued: Queued,
     ) -> BoxFuture<'static, Option<Written>> {
         let (reply, written) = oneshot::channel();
         let pending = Pending { queued, reply };
-        self.enqueue(tenant_id, |waiting| waiting.messages.push(pending));
+        self.enqueue(tenant_id.as_str(), |waiting| waiting.messages.push(pending));
         Box::pin(async move { written.await.ok() })
     }
 }
@@ -241,7 +242,7 @@ impl Sequencer {
     /// each message's caller. A message that was not written (or a batch that failed) gets no
     /// answer: its caller reads its conversation again.
     async fn write_batch(&self, tenant_id: &str, batch: Vec<Pending>) {
-        let tenant = tenant_id.to_string();
+        let tenant = TenantId::from(tenant_id.to_string());
         let outcome = self
             .db
             .write_in_one_statement(move |conn| {

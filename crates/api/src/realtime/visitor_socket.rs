@@ -72,7 +72,7 @@ impl Live {
     fn new(state: AppState, socket: LeanSocket, visitor: Visitor) -> Live {
         let registration = state
             .hub
-            .register_visitor(&visitor.ctx.tenant_id, &visitor.ctx.visitor_id);
+            .register_visitor(visitor.ctx.tenant_id.as_str(), &visitor.ctx.visitor_id);
         Live {
             _task: state.hub.socket_task(),
             limits: Limits::new(&state),
@@ -113,7 +113,7 @@ impl Live {
     /// Notes the tenant's event position and sends `welcome`; false when the socket cannot
     /// start.
     async fn start(&mut self, welcome: String) -> bool {
-        note_position(&self.state, &self.visitor.ctx.tenant_id)
+        note_position(&self.state, self.visitor.ctx.tenant_id.as_str())
             .await
             .is_ok()
             && self.socket.text(welcome).await.is_ok()

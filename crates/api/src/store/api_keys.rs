@@ -5,13 +5,15 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::api_keys;
+use switchboard_types::TenantId;
 
 /// An API key row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKey {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub name: String,
     pub prefix: String,
     pub secret_hash: String,
@@ -23,7 +25,7 @@ pub struct ApiKey {
 
 pub fn insert(conn: &mut Conn, key: &ApiKey) -> QueryResult<()> {
     diesel::insert_into(api_keys::table)
-        .values(key)
+        .values(key.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -38,11 +40,11 @@ pub fn find_live_by_hash(conn: &mut Conn, secret_hash: &str) -> QueryResult<Opti
         .optional()
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, key_id: &str) -> QueryResult<Option<ApiKey>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, key_id: &str) -> QueryResult<Option<ApiKey>> {
     api_keys::table
         .filter(
             api_keys::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(api_keys::id.eq(key_id)),
         )
         .select(ApiKey::as_select())
@@ -50,9 +52,9 @@ pub fn find(conn: &mut Conn, tenant_id: &str, key_id: &str) -> QueryResult<Optio
         .optional()
 }
 
-pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<ApiKey>> {
+pub fn list(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<Vec<ApiKey>> {
     api_keys::table
-        .filter(api_keys::tenant_id.eq(tenant_id))
+        .filter(api_keys::tenant_id.eq(tenant_id.as_str()))
         .order((api_keys::created_at.desc(), api_keys::id.desc()))
         .select(ApiKey::as_select())
         .load(conn)
@@ -60,13 +62,13 @@ pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<ApiKey>> {
 
 pub fn revoke(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     key_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         api_keys::table
-            .filter(api_keys::tenant_id.eq(tenant_id))
+            .filter(api_keys::tenant_id.eq(tenant_id.as_str()))
             .filter(api_keys::id.eq(key_id))
             .filter(api_keys::revoked_at.is_null()),
     )
@@ -76,14 +78,14 @@ pub fn revoke(
 
 pub fn touch(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     key_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         api_keys::table.filter(
             api_keys::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(api_keys::id.eq(key_id)),
         ),
     )

@@ -6,13 +6,15 @@ use diesel::prelude::*;
 use super::Conn;
 use crate::db::schema::attachments;
 use switchboard_types::messages::AttachmentKind;
+use switchboard_types::TenantId;
 
 /// An attachment row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attachments)]
 pub struct Attachment {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub conversation_id: Option<String>,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub kind: AttachmentKind,
@@ -33,11 +35,11 @@ pub fn insert(conn: &mut Conn, attachment: &Attachment) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Attachment>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Option<Attachment>> {
     attachments::table
         .filter(
             attachments::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(attachments::id.eq(id)),
         )
         .select(Attachment::as_select())
@@ -57,14 +59,14 @@ pub fn find_any(conn: &mut Conn, id: &str) -> QueryResult<Option<Attachment>> {
 /// Binds an uploaded attachment to the conversation it was sent in.
 pub fn bind_to_conversation(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     id: &str,
     conversation_id: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         attachments::table.filter(
             attachments::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(attachments::id.eq(id)),
         ),
     )

@@ -5,13 +5,15 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::audit_log;
+use switchboard_types::TenantId;
 
 /// An audit log row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub at: NaiveDateTime,
     pub actor_kind: String,
     pub actor_id: Option<String>,
@@ -25,7 +27,7 @@ pub struct AuditRow {
 
 pub fn insert(conn: &mut Conn, row: &AuditRow) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -33,12 +35,12 @@ pub fn insert(conn: &mut Conn, row: &AuditRow) -> QueryResult<()> {
 /// A page of the tenant's log, newest first, after the `(at, id)` cursor when given.
 pub fn page(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
     let mut query = audit_log::table
-        .filter(audit_log::tenant_id.eq(tenant_id))
+        .filter(audit_log::tenant_id.eq(tenant_id.as_str()))
         .select(AuditRow::as_select())
         .order((audit_log::at.desc(), audit_log::id.desc()))
         .limit(limit)

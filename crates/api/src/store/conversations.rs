@@ -9,13 +9,15 @@ use switchboard_types::conversations::{Channel, Tab};
 use super::Conn;
 use crate::db::schema::{conversations, users, visitors};
 use switchboard_types::conversations::ConversationState;
+use switchboard_types::TenantId;
 
 /// A conversation row.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
 pub struct Conversation {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub visitor_id: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub channel: Channel,
@@ -57,7 +59,7 @@ pub fn save(conn: &mut Conn, c: &Conversation) -> QueryResult<()> {
     diesel::update(
         conversations::table.filter(
             conversations::tenant_id
-                .eq(&c.tenant_id)
+                .eq(c.tenant_id.as_str())
                 .and(conversations::id.eq(&c.id)),
         ),
     )
@@ -131,6 +133,7 @@ where
     i64: diesel::serialize::ToSql<BigInt, DB>,
     NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
     String: diesel::serialize::ToSql<Text, DB>,
+    str: diesel::serialize::ToSql<Text, DB>,
 {
     out.push_sql("UPDATE conversations SET message_count = ");
     out.push_bind_param::<BigInt, _>(&c.message_count)?;
@@ -146,7 +149,7 @@ where
     out.push_sql(" WHERE id = ");
     out.push_bind_param::<Text, _>(&c.id)?;
     out.push_sql(" AND (tenant_id = ");
-    out.push_bind_param::<Text, _>(&c.tenant_id)?;
+    out.push_bind_param::<Text, _>(c.tenant_id.as_str())?;
     out.push_sql(") IS TRUE");
     Ok(())
 }
@@ -156,12 +159,12 @@ where
 /// and rows that only reference the conversation can still be inserted meanwhile),
 /// so read-modify-write sequences on one conversation queue. SQLite needs no row lock: its
 /// writes are already one at a time.
-pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
+pub fn lock(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Option<Conversation>> {
     match conn {
         Conn::Postgresql(pg) => conversations::table
             .filter(
                 conversations::tenant_id
-                    .eq(tenant_id)
+                    .eq(tenant_id.as_str())
                     .and(conversations::id.eq(id)),
             )
             .select(Conversation::as_select())
@@ -172,11 +175,11 @@ pub fn lock(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Co
     }
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Conversation>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Option<Conversation>> {
     conversations::table
         .filter(
             conversations::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(conversations::id.eq(id)),
         )
         .select(Conversation::as_select())
@@ -186,10 +189,15 @@ pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Co
 
 /// The join lock: takes the conversation for `user_id` only if nobody else holds it. One
 /// conditional UPDATE, atomic on both engines and across server processes.
-pub fn try_take(conn: &mut Conn, tenant_id: &str, id: &str, user_id: &str) -> QueryResult<bool> {
+pub fn try_take(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    id: &str,
+    user_id: &str,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         conversations::table
-            .filter(conversations::tenant_id.eq(tenant_id))
+            .filter(conversations::tenant_id.eq(tenant_id.as_str()))
             .filter(conversations::id.eq(id))
             .filter(
                 conversations::assignee_id
@@ -205,11 +213,11 @@ pub fn try_take(conn: &mut Conn, tenant_id: &str, id: &str, user_id: &str) -> Qu
 /// The visitor's most recent conversation.
 pub fn latest_of_visitor(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
 ) -> QueryResult<Option<Conversation>> {
     crate::on_engine!(conn, |c| conversations::table
-        .filter(of_visitor(tenant_id, visitor_id))
+        .filter(of_visitor(tenant_id.as_str(), visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
         .first(c)
@@ -220,14 +228,14 @@ pub fn latest_of_visitor(
 /// (on SQLite, where writes are one at a time, the row as read is already safe to change).
 pub fn latest_of_visitor_locked(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
 ) -> QueryResult<Option<Conversation>> {
     let Conn::Postgresql(pg) = conn else {
         return latest_of_visitor(conn, tenant_id, visitor_id);
     };
     conversations::table
-        .filter(of_visitor(tenant_id, visitor_id))
+        .filter(of_visitor(tenant_id.as_str(), visitor_id))
         .order(conversations::started_at.desc())
         .select(Conversation::as_select())
         .for_no_key_update()
@@ -244,9 +252,13 @@ fn of_visitor<'a>(tenant_id: &'a str, visitor_id: &'a str) -> _ {
 }
 
 /// Conversations a member holds and has not resolved.
-pub fn held_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<Vec<Conversation>> {
+pub fn held_by(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    user_id: &str,
+) -> QueryResult<Vec<Conversation>> {
     conversations::table
-        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
         .filter(conversations::assignee_id.eq(user_id))
         .filter(sql::<Bool>("conversations.status <> 'resolved'"))
         .select(Conversation::as_select())
@@ -267,7 +279,7 @@ fn tab_condition(tab: Tab) -> Option<&'static str> {
 /// One page of a tab, newest activity first, strictly after the `(last_activity_at, id)` cursor.
 pub fn page(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     tab: Tab,
     channel: Option<Channel>,
     after: Option<(NaiveDateTime, String)>,
@@ -276,7 +288,7 @@ pub fn page(
     let mut query = conversations::table
         .inner_join(visitors::table)
         .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
-        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
         .select((
             Conversation::as_select(),
             visitors::display_id,
@@ -311,7 +323,7 @@ pub fn page(
 /// One conversation with its list-row extras.
 pub fn listed(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     id: &str,
 ) -> QueryResult<Option<ListedConversation>> {
     conversations::table
@@ -319,7 +331,7 @@ pub fn listed(
         .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
         .filter(
             conversations::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(conversations::id.eq(id)),
         )
         .select((
@@ -333,9 +345,13 @@ pub fn listed(
 }
 
 /// Conversations a member holds and has not resolved (agent Overview).
-pub fn count_open_held_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<i64> {
+pub fn count_open_held_by(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    user_id: &str,
+) -> QueryResult<i64> {
     conversations::table
-        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
         .filter(conversations::assignee_id.eq(user_id))
         .filter(sql::<Bool>(
             "conversations.assignee_id IS NOT NULL AND conversations.status <> 'resolved'",
@@ -345,9 +361,9 @@ pub fn count_open_held_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Qu
 }
 
 /// Conversations a member resolved (agent Overview).
-pub fn count_resolved_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<i64> {
+pub fn count_resolved_by(conn: &mut Conn, tenant_id: &TenantId, user_id: &str) -> QueryResult<i64> {
     conversations::table
-        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
         .filter(conversations::resolved_by.eq(user_id))
         .filter(sql::<Bool>(
             "conversations.resolved_by IS NOT NULL AND conversations.status = 'resolved'",
@@ -357,9 +373,9 @@ pub fn count_resolved_by(conn: &mut Conn, tenant_id: &str, user_id: &str) -> Que
 }
 
 /// Unassigned, unresolved conversations (agent Overview).
-pub fn count_queue(conn: &mut Conn, tenant_id: &str) -> QueryResult<i64> {
+pub fn count_queue(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<i64> {
     conversations::table
-        .filter(conversations::tenant_id.eq(tenant_id))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
         .filter(sql::<Bool>(
             "conversations.assignee_id IS NULL AND conversations.status <> 'resolved'",
         ))

@@ -8,6 +8,7 @@ use switchboard_types::conversations::Channel;
 
 use super::Conn;
 use crate::db::schema::{conversation_counts, stats_buckets};
+use switchboard_types::TenantId;
 
 /// Counter rows per tenant and channel. Concurrent writers on different conversations usually
 /// hit different rows, so PostgreSQL can commit them together instead of one after another.
@@ -86,13 +87,13 @@ pub struct Totals {
 }
 
 /// Creates the tenant's zeroed counter rows (every later change is a plain UPDATE).
-pub fn create_for_tenant(conn: &mut Conn, tenant_id: &str) -> QueryResult<()> {
+pub fn create_for_tenant(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<()> {
     let rows: Vec<_> = Channel::ALL
         .iter()
         .flat_map(|channel| {
             (0..SHARDS).map(move |shard| {
                 (
-                    conversation_counts::tenant_id.eq(tenant_id),
+                    conversation_counts::tenant_id.eq(tenant_id.as_str()),
                     conversation_counts::channel.eq(channel.as_str()),
                     conversation_counts::shard.eq(shard),
                 )
@@ -110,7 +111,7 @@ pub fn create_for_tenant(conn: &mut Conn, tenant_id: &str) -> QueryResult<()> {
 /// Adds `d` to one counter row.
 pub fn apply(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     channel: Channel,
     shard: i32,
     d: CounterDelta,
@@ -122,7 +123,7 @@ pub fn apply(
     diesel::update(
         c::conversation_counts.filter(
             c::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(c::channel.eq(channel.as_str()))
                 .and(c::shard.eq(shard)),
         ),
@@ -145,10 +146,10 @@ pub fn apply(
 }
 
 /// The counters summed over shards, for one channel or all.
-pub fn totals(conn: &mut Conn, tenant_id: &str, channel: Option<&str>) -> QueryResult<Totals> {
+pub fn totals(conn: &mut Conn, tenant_id: &TenantId, channel: Option<&str>) -> QueryResult<Totals> {
     use conversation_counts::dsl as c;
     let mut query = c::conversation_counts
-        .filter(c::tenant_id.eq(tenant_id))
+        .filter(c::tenant_id.eq(tenant_id.as_str()))
         .into_boxed();
     if let Some(channel) = channel {
         query = query.filter(c::channel.eq(channel));
@@ -187,7 +188,7 @@ pub fn totals(conn: &mut Conn, tenant_id: &str, channel: Option<&str>) -> QueryR
 /// runs in a savepoint: if another process created the row first, we add to theirs.
 pub fn bump_bucket(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     bucket_start: NaiveDateTime,
     shard: i32,
     d: BucketDelta,
@@ -201,7 +202,7 @@ pub fn bump_bucket(
     let inserted = conn.transaction(|conn| {
         diesel::insert_into(stats_buckets::table)
             .values((
-                stats_buckets::tenant_id.eq(tenant_id),
+                stats_buckets::tenant_id.eq(tenant_id.as_str()),
                 stats_buckets::bucket_start.eq(bucket_start),
                 stats_buckets::shard.eq(shard),
                 stats_buckets::sessions.eq(d.sessions),
@@ -222,7 +223,7 @@ pub fn bump_bucket(
 
 fn add_to_bucket(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     bucket_start: NaiveDateTime,
     shard: i32,
     d: BucketDelta,
@@ -231,7 +232,7 @@ fn add_to_bucket(
     diesel::update(
         b::stats_buckets.filter(
             b::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(b::bucket_start.eq(bucket_start))
                 .and(b::shard.eq(shard)),
         ),
@@ -248,7 +249,7 @@ fn add_to_bucket(
 /// Buckets in `[from, to)`, as `(bucket_start, delta)`.
 pub fn buckets_between(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> QueryResult<Vec<(NaiveDateTime, BucketDelta)>> {
@@ -256,7 +257,7 @@ pub fn buckets_between(
     let rows: Vec<(NaiveDateTime, i64, i64, i64, i64)> = b::stats_buckets
         .filter(
             b::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(b::bucket_start.ge(from))
                 .and(b::bucket_start.lt(to)),
         )

@@ -7,13 +7,15 @@ use super::Conn;
 use crate::db::schema::handoffs;
 use switchboard_types::handoffs::HandoffKind;
 use switchboard_types::handoffs::HandoffStatus;
+use switchboard_types::TenantId;
 
 /// A handoff row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = handoffs)]
 pub struct Handoff {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub conversation_id: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub kind: HandoffKind,
@@ -33,9 +35,13 @@ pub fn insert(conn: &mut Conn, handoff: &Handoff) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Handoff>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Option<Handoff>> {
     handoffs::table
-        .filter(handoffs::tenant_id.eq(tenant_id).and(handoffs::id.eq(id)))
+        .filter(
+            handoffs::tenant_id
+                .eq(tenant_id.as_str())
+                .and(handoffs::id.eq(id)),
+        )
         .select(Handoff::as_select())
         .first(conn)
         .optional()
@@ -44,14 +50,14 @@ pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Ha
 /// Settles a pending handoff, only if it is still pending (concurrent answers: one wins).
 pub fn decide(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     id: &str,
     status: HandoffStatus,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         handoffs::table
-            .filter(handoffs::tenant_id.eq(tenant_id))
+            .filter(handoffs::tenant_id.eq(tenant_id.as_str()))
             .filter(handoffs::id.eq(id))
             .filter(handoffs::status.eq(HandoffStatus::Pending.as_str())),
     )

@@ -6,13 +6,15 @@ use diesel::prelude::*;
 use super::Conn;
 use crate::db::schema::invitations;
 use switchboard_types::Role;
+use switchboard_types::TenantId;
 
 /// An invitation row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = invitations)]
 pub struct Invitation {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub email: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub role: Role,
@@ -39,9 +41,9 @@ pub fn find_by_token_hash(conn: &mut Conn, token_hash: &str) -> QueryResult<Opti
         .optional()
 }
 
-pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<Invitation>> {
+pub fn list(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<Vec<Invitation>> {
     invitations::table
-        .filter(invitations::tenant_id.eq(tenant_id))
+        .filter(invitations::tenant_id.eq(tenant_id.as_str()))
         .order((invitations::created_at.desc(), invitations::id.desc()))
         .select(Invitation::as_select())
         .load(conn)
@@ -50,13 +52,13 @@ pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<Invitation>> {
 /// Withdraws every still-open invitation for `email`, so only the newest link works.
 pub fn revoke_open_for_email(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     email: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         invitations::table
-            .filter(invitations::tenant_id.eq(tenant_id))
+            .filter(invitations::tenant_id.eq(tenant_id.as_str()))
             .filter(invitations::email.eq(email))
             .filter(invitations::accepted_at.is_null())
             .filter(invitations::revoked_at.is_null()),
@@ -67,13 +69,13 @@ pub fn revoke_open_for_email(
 
 pub fn revoke(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     invitation_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         invitations::table
-            .filter(invitations::tenant_id.eq(tenant_id))
+            .filter(invitations::tenant_id.eq(tenant_id.as_str()))
             .filter(invitations::id.eq(invitation_id))
             .filter(invitations::accepted_at.is_null())
             .filter(invitations::revoked_at.is_null()),

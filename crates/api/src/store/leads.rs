@@ -5,13 +5,15 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::leads;
+use switchboard_types::TenantId;
 
 /// A lead row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = leads)]
 pub struct Lead {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub conversation_id: Option<String>,
     pub visitor_id: Option<String>,
     pub email: String,
@@ -25,7 +27,7 @@ pub struct Lead {
 
 pub fn insert(conn: &mut Conn, lead: &Lead) -> QueryResult<()> {
     diesel::insert_into(leads::table)
-        .values(lead)
+        .values(lead.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -33,12 +35,12 @@ pub fn insert(conn: &mut Conn, lead: &Lead) -> QueryResult<()> {
 /// Newest first, strictly after the `(created_at, id)` cursor.
 pub fn page(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<Lead>> {
     let mut query = leads::table
-        .filter(leads::tenant_id.eq(tenant_id))
+        .filter(leads::tenant_id.eq(tenant_id.as_str()))
         .order((leads::created_at.desc(), leads::id.desc()))
         .select(Lead::as_select())
         .limit(limit)

@@ -10,6 +10,7 @@ use super::Conn;
 use crate::db::schema::{attachments, messages};
 use switchboard_types::messages::MessageKind;
 use switchboard_types::messages::Sender;
+use switchboard_types::TenantId;
 
 /// A message row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -19,7 +20,8 @@ use switchboard_types::messages::Sender;
 #[diesel(treat_none_as_default_value = false)]
 pub struct Message {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub conversation_id: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub sender: Sender,
@@ -54,13 +56,13 @@ pub fn insert_unless_duplicate(conn: &mut Conn, message: &Message) -> QueryResul
 /// The message a client already sent with this idempotency key, if any.
 pub fn find_by_client_id(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     conversation_id: &str,
     client_message_id: &str,
 ) -> QueryResult<Option<(Message, Option<Attachment>)>> {
     messages::table
         .left_join(attachments::table)
-        .filter(messages::tenant_id.eq(tenant_id))
+        .filter(messages::tenant_id.eq(tenant_id.as_str()))
         .filter(messages::conversation_id.eq(conversation_id))
         .filter(messages::client_message_id.eq(client_message_id))
         .select((Message::as_select(), Option::<Attachment>::as_select()))
@@ -71,7 +73,7 @@ pub fn find_by_client_id(
 /// Up to `limit` messages before the `(created_at, id)` cursor (or the newest), newest first.
 pub fn page_before(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     conversation_id: &str,
     before: Option<(NaiveDateTime, String)>,
     limit: i64,
@@ -79,7 +81,7 @@ pub fn page_before(
     let mut query = messages::table
         .left_join(attachments::table)
         .filter(messages::conversation_id.eq(conversation_id))
-        .filter(messages::tenant_id.eq(tenant_id))
+        .filter(messages::tenant_id.eq(tenant_id.as_str()))
         .order((messages::created_at.desc(), messages::id.desc()))
         .select((Message::as_select(), Option::<Attachment>::as_select()))
         .limit(limit)
@@ -99,7 +101,7 @@ pub fn page_before(
 /// Messages after a message the client already has, oldest first (visitor resume).
 pub fn after(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     conversation_id: &str,
     after: (NaiveDateTime, String),
     limit: i64,
@@ -107,7 +109,7 @@ pub fn after(
     messages::table
         .left_join(attachments::table)
         .filter(messages::conversation_id.eq(conversation_id))
-        .filter(messages::tenant_id.eq(tenant_id))
+        .filter(messages::tenant_id.eq(tenant_id.as_str()))
         .filter(
             sql::<Bool>("(messages.created_at, messages.id) > (")
                 .bind::<Timestamp, _>(after.0)
@@ -121,11 +123,15 @@ pub fn after(
         .load(conn)
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, message_id: &str) -> QueryResult<Option<Message>> {
+pub fn find(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    message_id: &str,
+) -> QueryResult<Option<Message>> {
     messages::table
         .filter(
             messages::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(messages::id.eq(message_id)),
         )
         .select(Message::as_select())

@@ -11,6 +11,7 @@ use diesel::sql_types::{Nullable, Text};
 
 use super::conversations::Conversation;
 use crate::db::schema::conversations;
+use switchboard_types::TenantId;
 
 /// A visitor's latest conversation as a message to it needs it.
 #[derive(Debug, Clone)]
@@ -45,7 +46,7 @@ type Row = (
 /// assignee's name and the message already sent with `client_id`, in one statement.
 pub fn read(
     pg: &mut PgConnection,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
     client_id: &str,
 ) -> QueryResult<Option<OpenThread>> {
@@ -77,7 +78,7 @@ pub fn read(
 }
 
 struct ReadThread<'a> {
-    tenant_id: &'a str,
+    tenant_id: &'a TenantId,
     visitor_id: &'a str,
     client_id: &'a str,
 }
@@ -109,7 +110,7 @@ impl QueryFragment<Pg> for ReadThread<'_> {
              LEFT JOIN users u ON u.id = c.assignee_id AND u.tenant_id = c.tenant_id \
              WHERE c.tenant_id = ",
         );
-        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_bind_param::<Text, _>(self.tenant_id.as_str())?;
         out.push_sql(" AND c.visitor_id = ");
         out.push_bind_param::<Text, _>(self.visitor_id)?;
         out.push_sql(" ORDER BY c.started_at DESC LIMIT 1");

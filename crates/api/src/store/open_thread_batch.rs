@@ -29,6 +29,7 @@ use super::conversations::Conversation;
 use super::events::NewEventRecord;
 use super::messages::Message;
 use super::open_thread::Versions;
+use switchboard_types::TenantId;
 
 /// A visitor's message waiting for its tenant's next batch, built from what its socket knew of
 /// the conversation.
@@ -89,7 +90,7 @@ pub struct Appended {
 /// (the second was built on the version the first replaces).
 pub fn append(
     pg: &mut PgConnection,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     batch: &[Append<'_>],
 ) -> QueryResult<Vec<Appended>> {
     if batch.is_empty() {
@@ -189,7 +190,7 @@ macro_rules! bind_arrays {
 }
 
 struct AppendBatch<'a> {
-    tenant_id: &'a str,
+    tenant_id: &'a TenantId,
     columns: Columns<'a>,
 }
 
@@ -237,7 +238,7 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
         // event follow only from conversations moved here, joined by the message's place (`n`):
         // all three or none.
         out.push_sql("moved AS MATERIALIZED (SELECT i.n, record_visitor_message(");
-        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_bind_param::<Text, _>(self.tenant_id.as_str())?;
         out.push_sql(
             ", i.conversation_id, i.conversation_v, i.visitor_v, i.assignee_v, i.message_count, \
              i.last_activity_at, i.last_customer_message_at, i.client_message_id) AS version \
@@ -247,7 +248,7 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
              sender_user_id, kind, body, attachment_id, payload, client_message_id, created_at) \
              SELECT i.message_id, ",
         );
-        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_bind_param::<Text, _>(self.tenant_id.as_str())?;
         out.push_sql(
             ", i.conversation_id, i.sender, i.sender_user_id, i.kind, i.body, i.attachment_id, \
              i.payload, i.client_message_id, i.created_at \
@@ -258,7 +259,7 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
             "bumped AS (UPDATE tenants t SET event_seq = t.event_seq + stored_count.count \
              FROM (SELECT count(*) AS count FROM stored) stored_count WHERE t.id = ",
         );
-        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_bind_param::<Text, _>(self.tenant_id.as_str())?;
         out.push_sql(
             " AND stored_count.count > 0 \
              RETURNING t.event_seq - stored_count.count AS base), \
@@ -267,7 +268,7 @@ impl QueryFragment<Pg> for AppendBatch<'_> {
              numbered AS (INSERT INTO events (tenant_id, seq, kind, at, conversation_id, \
              visitor_id) SELECT ",
         );
-        out.push_bind_param::<Text, _>(self.tenant_id)?;
+        out.push_bind_param::<Text, _>(self.tenant_id.as_str())?;
         out.push_sql(
             ", s.seq, i.event_kind, i.event_at, i.conversation_id, i.visitor_id \
              FROM numbers s JOIN input i ON i.n = s.n RETURNING id, seq), \

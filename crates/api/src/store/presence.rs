@@ -7,13 +7,15 @@ use diesel::prelude::*;
 use super::visitors::Visitor;
 use super::Conn;
 use crate::db::schema::{server_processes, visitor_presence, visitors};
+use switchboard_types::TenantId;
 
 /// A presence row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visitor_presence)]
 pub struct Presence {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub visitor_id: String,
     pub process_id: String,
     pub connected_at: NaiveDateTime,
@@ -61,7 +63,7 @@ pub fn clear_process(conn: &mut Conn, process_id: &str) -> QueryResult<usize> {
 
 pub fn insert(conn: &mut Conn, presence: &Presence) -> QueryResult<()> {
     diesel::insert_into(visitor_presence::table)
-        .values(presence)
+        .values(presence.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -97,7 +99,7 @@ pub fn remove(conn: &mut Conn, id: &str) -> QueryResult<usize> {
 /// Whether the visitor still has a socket on any live process.
 pub fn is_online(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
     alive_after: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -106,7 +108,7 @@ pub fn is_online(
         .select(server_processes::id);
     diesel::select(diesel::dsl::exists(
         visitor_presence::table
-            .filter(visitor_presence::tenant_id.eq(tenant_id))
+            .filter(visitor_presence::tenant_id.eq(tenant_id.as_str()))
             .filter(visitor_presence::visitor_id.eq(visitor_id))
             .filter(visitor_presence::process_id.eq_any(live_processes)),
     ))
@@ -116,7 +118,7 @@ pub fn is_online(
 /// Presence rows of the tenant on live processes, with their visitors, newest first.
 pub fn live(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     alive_after: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<(Presence, Visitor)>> {
@@ -125,7 +127,7 @@ pub fn live(
         .select(server_processes::id);
     visitor_presence::table
         .inner_join(visitors::table)
-        .filter(visitor_presence::tenant_id.eq(tenant_id))
+        .filter(visitor_presence::tenant_id.eq(tenant_id.as_str()))
         .filter(visitor_presence::process_id.eq_any(live_processes))
         .order(visitor_presence::connected_at.desc())
         .limit(limit)

@@ -5,13 +5,15 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::quick_replies;
+use switchboard_types::TenantId;
 
 /// A quick reply row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = quick_replies)]
 pub struct QuickReply {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub shortcut: String,
     pub title: String,
     pub body: String,
@@ -22,16 +24,16 @@ pub struct QuickReply {
 
 pub fn insert(conn: &mut Conn, reply: &QuickReply) -> QueryResult<()> {
     diesel::insert_into(quick_replies::table)
-        .values(reply)
+        .values(reply.clone())
         .execute(conn)
         .map(|_| ())
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<QuickReply>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Option<QuickReply>> {
     quick_replies::table
         .filter(
             quick_replies::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(quick_replies::id.eq(id)),
         )
         .select(QuickReply::as_select())
@@ -41,13 +43,13 @@ pub fn find(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<Option<Qu
 
 pub fn find_by_shortcut(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     shortcut: &str,
 ) -> QueryResult<Option<QuickReply>> {
     quick_replies::table
         .filter(
             quick_replies::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(quick_replies::shortcut.eq(shortcut)),
         )
         .select(QuickReply::as_select())
@@ -58,12 +60,12 @@ pub fn find_by_shortcut(
 /// All of the tenant's replies, or those whose shortcut starts with `prefix`, by shortcut.
 pub fn list(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     prefix: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<QuickReply>> {
     let mut query = quick_replies::table
-        .filter(quick_replies::tenant_id.eq(tenant_id))
+        .filter(quick_replies::tenant_id.eq(tenant_id.as_str()))
         .order(quick_replies::shortcut.asc())
         .select(QuickReply::as_select())
         .limit(limit)
@@ -87,7 +89,7 @@ pub fn update(conn: &mut Conn, reply: &QuickReply) -> QueryResult<usize> {
     diesel::update(
         quick_replies::table.filter(
             quick_replies::tenant_id
-                .eq(&reply.tenant_id)
+                .eq(reply.tenant_id.as_str())
                 .and(quick_replies::id.eq(&reply.id)),
         ),
     )
@@ -100,11 +102,11 @@ pub fn update(conn: &mut Conn, reply: &QuickReply) -> QueryResult<usize> {
     .execute(conn)
 }
 
-pub fn delete(conn: &mut Conn, tenant_id: &str, id: &str) -> QueryResult<usize> {
+pub fn delete(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<usize> {
     diesel::delete(
         quick_replies::table.filter(
             quick_replies::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(quick_replies::id.eq(id)),
         ),
     )

@@ -5,13 +5,15 @@ use diesel::prelude::*;
 
 use super::Conn;
 use crate::db::schema::ratings;
+use switchboard_types::TenantId;
 
 /// A rating row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ratings)]
 pub struct Rating {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub conversation_id: String,
     pub stars: i16,
     pub categories: String,
@@ -21,13 +23,13 @@ pub struct Rating {
 
 pub fn find_for_conversation(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     conversation_id: &str,
 ) -> QueryResult<Option<Rating>> {
     ratings::table
         .filter(
             ratings::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(ratings::conversation_id.eq(conversation_id)),
         )
         .select(Rating::as_select())
@@ -41,7 +43,7 @@ pub fn upsert(conn: &mut Conn, rating: &Rating) -> QueryResult<()> {
     let updated = diesel::update(
         ratings::table.filter(
             ratings::tenant_id
-                .eq(&rating.tenant_id)
+                .eq(rating.tenant_id.as_str())
                 .and(ratings::conversation_id.eq(&rating.conversation_id)),
         ),
     )
@@ -54,7 +56,7 @@ pub fn upsert(conn: &mut Conn, rating: &Rating) -> QueryResult<()> {
     .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(ratings::table)
-            .values(rating)
+            .values(rating.clone())
             .execute(conn)?;
     }
     Ok(())

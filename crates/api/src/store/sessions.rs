@@ -6,13 +6,15 @@ use diesel::prelude::*;
 use super::users::User;
 use super::Conn;
 use crate::db::schema::{sessions, users};
+use switchboard_types::TenantId;
 
 /// A session row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
 pub struct Session {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub user_id: String,
     pub refresh_hash: String,
     pub previous_refresh_hash: Option<String>,
@@ -26,7 +28,7 @@ pub struct Session {
 
 pub fn insert(conn: &mut Conn, session: &Session) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
-        .values(session)
+        .values(session.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -43,7 +45,7 @@ pub fn find(conn: &mut Conn, session_id: &str) -> QueryResult<Option<Session>> {
 /// active. One indexed lookup per request, so deactivation and sign-out take effect at once.
 pub fn live_member(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     user_id: &str,
     session_id: &str,
     now: NaiveDateTime,
@@ -52,10 +54,10 @@ pub fn live_member(
         .inner_join(users::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::tenant_id.eq(tenant_id))
+        .filter(sessions::tenant_id.eq(tenant_id.as_str()))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::tenant_id.eq(tenant_id.as_str()))
         .filter(users::active.eq(true))
         .select(User::as_select())
         .first(conn)
@@ -88,14 +90,14 @@ pub fn rotate(
 
 pub fn revoke(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     session_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(session_id))
-            .filter(sessions::tenant_id.eq(tenant_id))
+            .filter(sessions::tenant_id.eq(tenant_id.as_str()))
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(Some(now)))
@@ -104,14 +106,14 @@ pub fn revoke(
 
 pub fn revoke_all_of_user(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     user_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         sessions::table
             .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::tenant_id.eq(tenant_id))
+            .filter(sessions::tenant_id.eq(tenant_id.as_str()))
             .filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(Some(now)))

@@ -6,12 +6,14 @@ use diesel::prelude::*;
 use super::Conn;
 use crate::db::schema::tenants;
 use switchboard_types::settings::ReopenPolicy;
+use switchboard_types::TenantId;
 
 /// A tenant row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tenants)]
 pub struct Tenant {
-    pub id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: TenantId,
     pub name: String,
     pub time_zone: String,
     pub widget_key: String,
@@ -50,9 +52,9 @@ pub fn insert(conn: &mut Conn, tenant: &Tenant) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str) -> QueryResult<Tenant> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<Tenant> {
     tenants::table
-        .find(tenant_id)
+        .find(tenant_id.as_str())
         .select(Tenant::as_select())
         .first(conn)
 }
@@ -69,13 +71,13 @@ pub fn find_by_widget_key(conn: &mut Conn, widget_key: &str) -> QueryResult<Opti
 /// UPDATE with nothing to set, and "absent stays as it is" holds for every field at once too).
 pub fn update_settings(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     change: &TenantSettingsChange,
 ) -> QueryResult<()> {
     if change.is_empty() {
         return Ok(());
     }
-    diesel::update(tenants::table.find(tenant_id))
+    diesel::update(tenants::table.find(tenant_id.as_str()))
         .set(change)
         .execute(conn)
         .map(|_| ())

@@ -7,13 +7,15 @@ use super::Conn;
 use crate::db::schema::users;
 use switchboard_types::auth::Availability;
 use switchboard_types::Role;
+use switchboard_types::TenantId;
 
 /// A user row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
@@ -42,54 +44,85 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<User>> 
         .optional()
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, user_id: &str) -> QueryResult<Option<User>> {
+pub fn find(conn: &mut Conn, tenant_id: &TenantId, user_id: &str) -> QueryResult<Option<User>> {
     crate::on_engine!(conn, |c| users::table
-        .filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id)))
+        .filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::id.eq(user_id))
+        )
         .select(User::as_select())
         .first(c)
         .optional())
 }
 
-pub fn list(conn: &mut Conn, tenant_id: &str) -> QueryResult<Vec<User>> {
+pub fn list(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<Vec<User>> {
     users::table
-        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::tenant_id.eq(tenant_id.as_str()))
         .order((users::created_at.asc(), users::id.asc()))
         .select(User::as_select())
         .load(conn)
 }
 
-pub fn set_role(conn: &mut Conn, tenant_id: &str, user_id: &str, role: &str) -> QueryResult<usize> {
-    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
-        .set(users::role.eq(role))
-        .execute(conn)
+pub fn set_role(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    user_id: &str,
+    role: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        users::table.filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::id.eq(user_id)),
+        ),
+    )
+    .set(users::role.eq(role))
+    .execute(conn)
 }
 
 pub fn set_active(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     user_id: &str,
     active: bool,
     at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
-    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
-        .set((users::active.eq(active), users::deactivated_at.eq(at)))
-        .execute(conn)
+    diesel::update(
+        users::table.filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::id.eq(user_id)),
+        ),
+    )
+    .set((users::active.eq(active), users::deactivated_at.eq(at)))
+    .execute(conn)
 }
 
 pub fn set_availability(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     user_id: &str,
     availability: &str,
 ) -> QueryResult<usize> {
-    diesel::update(users::table.filter(users::tenant_id.eq(tenant_id).and(users::id.eq(user_id))))
-        .set(users::availability.eq(availability))
-        .execute(conn)
+    diesel::update(
+        users::table.filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::id.eq(user_id)),
+        ),
+    )
+    .set(users::availability.eq(availability))
+    .execute(conn)
 }
 
-pub fn count_active(conn: &mut Conn, tenant_id: &str) -> QueryResult<i64> {
+pub fn count_active(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<i64> {
     users::table
-        .filter(users::tenant_id.eq(tenant_id).and(users::active.eq(true)))
+        .filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::active.eq(true)),
+        )
         .count()
         .get_result(conn)
 }

@@ -6,13 +6,15 @@ use diesel::prelude::*;
 use super::Conn;
 use crate::db::schema::visitors;
 use switchboard_types::conversations::Channel;
+use switchboard_types::TenantId;
 
 /// A visitor row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = visitors)]
 pub struct Visitor {
     pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub display_id: String,
     #[diesel(deserialize_as = String, serialize_as = String)]
     pub channel: Channel,
@@ -42,11 +44,15 @@ pub fn insert(conn: &mut Conn, visitor: &Visitor) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn find(conn: &mut Conn, tenant_id: &str, visitor_id: &str) -> QueryResult<Option<Visitor>> {
+pub fn find(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    visitor_id: &str,
+) -> QueryResult<Option<Visitor>> {
     crate::on_engine!(conn, |c| visitors::table
         .filter(
             visitors::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(visitors::id.eq(visitor_id)),
         )
         .select(Visitor::as_select())
@@ -56,13 +62,13 @@ pub fn find(conn: &mut Conn, tenant_id: &str, visitor_id: &str) -> QueryResult<O
 
 pub fn find_by_phone(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     phone: &str,
 ) -> QueryResult<Option<Visitor>> {
     visitors::table
         .filter(
             visitors::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(visitors::whatsapp_phone.eq(phone)),
         )
         .select(Visitor::as_select())
@@ -72,14 +78,14 @@ pub fn find_by_phone(
 
 pub fn touch(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
         visitors::table.filter(
             visitors::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(visitors::id.eq(visitor_id)),
         ),
     )
@@ -89,14 +95,14 @@ pub fn touch(
 
 pub fn save_prechat(
     conn: &mut Conn,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     visitor_id: &str,
     change: &PrechatChange,
 ) -> QueryResult<usize> {
     diesel::update(
         visitors::table.filter(
             visitors::tenant_id
-                .eq(tenant_id)
+                .eq(tenant_id.as_str())
                 .and(visitors::id.eq(visitor_id)),
         ),
     )

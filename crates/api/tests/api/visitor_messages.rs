@@ -29,7 +29,7 @@ async fn visitor_with_conversation() -> (TestApp, Session, String) {
 }
 
 fn read(pg: &mut PgConnection, owner: &Session, visitor_id: &str, client_id: &str) -> OpenThread {
-    open_thread::read(pg, &owner.tenant_id, visitor_id, client_id)
+    open_thread::read(pg, &owner.tenant_id.as_str().into(), visitor_id, client_id)
         .unwrap()
         .expect("the visitor's conversation")
 }
@@ -52,7 +52,7 @@ fn next(thread: &OpenThread, client_id: &str) -> (Message, NewEventRecord, i64) 
         created_at: at,
     };
     let event = NewEventRecord {
-        tenant_id: c.tenant_id.clone(),
+        tenant_id: c.tenant_id.to_string(),
         seq: None,
         kind: "message.created".into(),
         at,
@@ -154,7 +154,7 @@ fn written(
             event: &n.event,
         })
         .collect();
-    open_thread_batch::append(pg, tenant_id, &appends).unwrap()
+    open_thread_batch::append(pg, &tenant_id.into(), &appends).unwrap()
 }
 
 #[derive(QueryableByName)]
@@ -204,7 +204,7 @@ async fn a_batch_writes_and_numbers_what_is_unchanged_and_nothing_of_the_rest() 
     }
     let mut pg = PgConnection::establish(&app.database_url).unwrap();
     let read = |pg: &mut PgConnection, visitor: &str, client_id: &str| {
-        open_thread::read(pg, &owner.tenant_id, visitor, client_id)
+        open_thread::read(pg, &owner.tenant_id.as_str().into(), visitor, client_id)
             .unwrap()
             .unwrap()
     };
@@ -370,9 +370,14 @@ async fn a_batch_waits_for_a_change_in_flight_and_then_respects_it() {
     for (outcome, expect_written) in [("COMMIT", false), ("ROLLBACK", true)] {
         let mut pg = PgConnection::establish(&app.database_url).unwrap();
         let client_id = format!("c-{outcome}");
-        let thread = open_thread::read(&mut pg, &owner.tenant_id, &visitor, &client_id)
-            .unwrap()
-            .unwrap();
+        let thread = open_thread::read(
+            &mut pg,
+            &owner.tenant_id.as_str().into(),
+            &visitor,
+            &client_id,
+        )
+        .unwrap()
+        .unwrap();
         let id = thread.conversation.id.clone();
         let before = counts(&mut pg, &id);
 

@@ -8,6 +8,7 @@
 
 use std::time::Instant;
 use switchboard_types::messages::MessageKind;
+use switchboard_types::TenantId;
 
 use chrono::{Duration as ChronoDuration, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -338,12 +339,12 @@ where
     T::try_from(name.to_string()).expect("a known name")
 }
 
-fn bench_visitor(tenant: &str, channel: &str, at: NaiveDateTime) -> Visitor {
+fn bench_visitor(tenant: &TenantId, channel: &str, at: NaiveDateTime) -> Visitor {
     let id = uuid::Uuid::now_v7().to_string();
     Visitor {
         display_id: format!("V-{}", &id[24..].to_uppercase()),
         id,
-        tenant_id: tenant.into(),
+        tenant_id: tenant.clone(),
         channel: named(channel),
         whatsapp_phone: (channel == "whatsapp").then(|| {
             format!(
@@ -362,7 +363,7 @@ fn bench_visitor(tenant: &str, channel: &str, at: NaiveDateTime) -> Visitor {
 
 #[allow(clippy::too_many_arguments)]
 fn bench_conversation(
-    tenant: &str,
+    tenant: &TenantId,
     id: &str,
     visitor: &str,
     channel: &str,
@@ -374,7 +375,7 @@ fn bench_conversation(
 ) -> Conversation {
     Conversation {
         id: id.into(),
-        tenant_id: tenant.into(),
+        tenant_id: tenant.clone(),
         visitor_id: visitor.into(),
         channel: named(channel),
         status: named(status),
@@ -395,7 +396,7 @@ fn bench_conversation(
 }
 
 fn bench_message(
-    tenant: &str,
+    tenant: &TenantId,
     conversation: &str,
     sender: &str,
     at: NaiveDateTime,
@@ -403,7 +404,7 @@ fn bench_message(
 ) -> Message {
     Message {
         id: uuid::Uuid::now_v7().to_string(),
-        tenant_id: tenant.into(),
+        tenant_id: tenant.clone(),
         conversation_id: conversation.into(),
         sender: named(sender),
         sender_user_id: None,

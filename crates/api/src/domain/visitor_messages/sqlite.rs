@@ -48,7 +48,7 @@ pub(super) async fn append(
 /// The visitor's open conversation and what its message event shows; `None` when there is no
 /// open one.
 fn read_thread(conn: &mut Conn, ctx: &VisitorCtx) -> Result<Option<OpenThread>, AppError> {
-    let tenant = ctx.tenant_id.as_str();
+    let tenant = &ctx.tenant_id;
     let latest = store::conversations::latest_of_visitor(conn, tenant, &ctx.visitor_id)?;
     let Some(conversation) = latest.filter(rules::takes_visitor_activity) else {
         return Ok(None);

@@ -35,7 +35,7 @@ pub(super) async fn post(
     let (ctx2, st) = (ctx.clone(), state.clone());
     let (stored, thread) = state
         .transact(&ctx.tenant_id, move |conn, outbox| {
-            let tenant = ctx2.tenant_id.as_str();
+            let tenant = &ctx2.tenant_id;
             let latest = store::conversations::latest_of_visitor_locked(
                 conn,
                 &ctx2.tenant_id,
