@@ -55,7 +55,8 @@ pub async fn refresh(
 /// Sign out: this session's tokens stop working.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 204, description = "Signed out"),
-    (status = 401, description = "Not signed in", body = ErrorBody)))]
+    (status = 401, description = "Not signed in", body = ErrorBody),
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`); revoke a key instead", body = ErrorBody)))]
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,

@@ -181,3 +181,141 @@ both_dbs!(bad_query_parameters_are_422, |backend| async move {
         .expect(422);
     assert!(settings.body["error"]["details"]["fields"]["reopen_policy"].is_string());
 });
+
+both_dbs!(
+    bad_bodies_on_every_conversation_endpoint,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let agent = app.add_member(&owner, &email("agent"), "agent").await;
+        let key = app.widget_key(&owner).await;
+        let (_visitor, id) = app.visitor_says(&key, "hello").await;
+        app.call(
+            Method::POST,
+            &format!("/api/v1/conversations/{id}/join"),
+            Some(&owner.access),
+            None,
+        )
+        .await
+        .expect(200);
+        let c = format!("/api/v1/conversations/{id}");
+        let cases = vec![
+            (
+                format!("{c}/messages"),
+                json!({ "body": "no client id" }),
+                "client_message_id",
+            ),
+            (
+                format!("{c}/messages"),
+                json!({ "client_message_id": "a", "body": "x".repeat(4001) }),
+                "body",
+            ),
+            (
+                format!("{c}/messages"),
+                json!({ "client_message_id": "b" }),
+                "body",
+            ),
+            (
+                format!("{c}/messages"),
+                json!({ "client_message_id": "c", "body": 42 }),
+                "body",
+            ),
+            (
+                format!("{c}/messages"),
+                json!({ "client_message_id": "d", "attachment_id": "nope" }),
+                "attachment_id",
+            ),
+            (
+                format!("{c}/transfer"),
+                json!({ "reason": "who?" }),
+                "to_user_id",
+            ),
+            (
+                format!("{c}/transfer"),
+                json!({ "to_user_id": agent.user_id, "reason": ["not", "text"] }),
+                "reason",
+            ),
+            (
+                format!("{c}/delegations"),
+                json!({ "to_user_id": 7 }),
+                "to_user_id",
+            ),
+            (
+                format!("{c}/lead"),
+                json!({ "email": "a@b.co", "name": "n".repeat(101) }),
+                "name",
+            ),
+            (
+                format!("{c}/lead"),
+                json!({ "email": "not an email" }),
+                "email",
+            ),
+            (
+                format!("{c}/bookings"),
+                json!({ "starts_at": "tomorrow" }),
+                "starts_at",
+            ),
+            (
+                format!("{c}/bookings"),
+                json!({ "starts_at": "2030-01-01T10:00:00Z", "note": "n".repeat(501) }),
+                "note",
+            ),
+            (
+                "/api/v1/quick-replies".to_string(),
+                json!({ "shortcut": "s", "title": "t", "body": "" }),
+                "body",
+            ),
+            (
+                "/api/v1/quick-replies".to_string(),
+                json!({ "shortcut": "x".repeat(33), "title": "t", "body": "b" }),
+                "shortcut",
+            ),
+        ];
+        for (path, body, field) in cases {
+            let resp = app.post(&path, &owner.access, body.clone()).await;
+            assert_eq!(resp.status.as_u16(), 422, "{path} {body}: {}", resp.text);
+            assert!(
+                resp.body["error"]["details"]["fields"][field].is_string(),
+                "{path} {body}: {}",
+                resp.text
+            );
+        }
+        let malformed = app
+            .raw(
+                Method::POST,
+                &format!("{c}/messages"),
+                Some(&owner.access),
+                "application/json",
+                b"{".to_vec(),
+            )
+            .await
+            .expect(400);
+        assert_eq!(malformed.code(), "malformed_json");
+        app.post(
+            "/api/v1/conversations/unknown/messages",
+            &owner.access,
+            json!({ "client_message_id": "z", "body": "x" }),
+        )
+        .await
+        .expect(404);
+        // Unicode and SQL-looking text is stored and returned verbatim.
+        let tricky = "Robert'); DROP TABLE messages;-- 日本語 🎉 \u{202e}";
+        let sent = app
+            .post(
+                &format!("{c}/messages"),
+                &owner.access,
+                json!({ "client_message_id": "u", "body": tricky }),
+            )
+            .await
+            .expect(201);
+        assert_eq!(sent.body["body"], tricky);
+        let thread = app
+            .get(&format!("{c}/messages"), &owner.access)
+            .await
+            .expect(200);
+        assert_eq!(
+            thread.body["items"].as_array().unwrap().last().unwrap()["body"],
+            tricky
+        );
+    }
+);

@@ -2,8 +2,12 @@
 
 use reqwest::Method;
 use serde_json::json;
+use switchboard_types::conversations::{Channel, ConversationStatus};
+use switchboard_types::error::ErrorCode;
+use switchboard_types::messages::Sender;
 
 use crate::both_dbs;
+use crate::client::refused;
 use crate::helpers::*;
 
 both_dbs!(
@@ -15,113 +19,69 @@ both_dbs!(
         let key = app.widget_key(&owner).await;
         let (mut visitor, id) = app.visitor_says(&key, "Hello, is anyone there?").await;
 
-        let list = app
-            .get("/api/v1/conversations", &agent.access)
-            .await
-            .expect(200);
-        let row = &list.body["items"][0];
-        assert_eq!(row["id"], id.as_str());
-        assert_eq!(row["status"], "open");
-        assert_eq!(row["is_new"], true);
-        assert_eq!(row["message_count"], 1);
-        assert_eq!(row["channel"], "widget");
-        assert_eq!(row["visitor_label"], visitor.welcome["display_id"]);
-        assert!(row["assignee"].is_null());
+        let as_agent = app.as_(&agent);
+        let list = as_agent.conversations("").await.unwrap();
+        let row = &list.items[0];
+        assert_eq!(row.id.as_str(), id);
+        assert_eq!(row.status, ConversationStatus::Open);
+        assert!(row.is_new);
+        assert_eq!(row.message_count, 1);
+        assert_eq!(row.channel, Channel::Widget);
+        assert_eq!(
+            row.visitor_label,
+            visitor.welcome["display_id"].as_str().unwrap()
+        );
+        assert!(row.assignee.is_none());
 
         // Sending before joining is refused.
-        let early = app
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                &agent.access,
-                json!({ "client_message_id": "c0", "body": "hi" }),
-            )
-            .await
-            .expect(409);
-        assert_eq!(early.code(), "not_joined");
+        refused(
+            as_agent.say(&id, "c0", "hi").await,
+            409,
+            ErrorCode::NotJoined,
+        );
 
-        let joined = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/join"),
-                Some(&agent.access),
-                None,
-            )
-            .await
-            .expect(200);
+        let joined = as_agent.join(&id).await.unwrap();
         assert_eq!(
-            joined.body["conversation"]["assignee"]["id"],
-            agent.user_id.as_str()
+            joined.conversation.assignee.map(|a| a.id.0),
+            Some(agent.user_id.clone())
         );
         assert_eq!(
             visitor.recv_type("agent_joined").await["agent_name"],
             format!("Member {}", agent.email)
         );
 
-        let sent = app
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                &agent.access,
-                json!({ "client_message_id": "c1", "body": "Hi! How can I help?" }),
-            )
+        let sent = as_agent
+            .say(&id, "c1", "Hi! How can I help?")
             .await
-            .expect(201);
-        assert_eq!(sent.body["sender"], "agent");
+            .unwrap();
+        assert_eq!(sent.sender, Sender::Agent);
         let received = visitor.recv_reply().await;
         assert_eq!(received["message"]["body"], "Hi! How can I help?");
         assert_eq!(received["message"]["sender"], "agent");
 
-        let thread = app
-            .get(
-                &format!("/api/v1/conversations/{id}/messages"),
-                &agent.access,
-            )
-            .await
-            .expect(200);
-        let bodies: Vec<&str> = thread.body["items"]
-            .as_array()
-            .unwrap()
+        let thread = as_agent.messages(&id).await.unwrap();
+        let bodies: Vec<&str> = thread
+            .items
             .iter()
-            .map(|m| m["body"].as_str().unwrap())
+            .filter_map(|m| m.body.as_deref())
             .collect();
         assert_eq!(
             bodies,
             vec!["Hello, is anyone there?", "Hi! How can I help?"]
         );
 
-        let resolved = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/resolve"),
-                Some(&agent.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(resolved.body["conversation"]["status"], "resolved");
-        assert_eq!(resolved.body["resolved_by"], agent.user_id.as_str());
+        let resolved = as_agent.resolve(&id).await.unwrap();
+        assert_eq!(resolved.conversation.status, ConversationStatus::Resolved);
+        assert_eq!(
+            resolved.resolved_by.map(|u| u.0),
+            Some(agent.user_id.clone())
+        );
         visitor.recv_type("resolved").await;
         visitor.recv_type("rating_request").await;
-        let again = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/resolve"),
-                Some(&agent.access),
-                None,
-            )
-            .await
-            .expect(409);
-        assert_eq!(again.code(), "already_resolved");
+        refused(as_agent.resolve(&id).await, 409, ErrorCode::AlreadyResolved);
 
-        let reopened = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/reopen"),
-                Some(&agent.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(reopened.body["conversation"]["status"], "open");
+        let reopened = as_agent.reopen(&id).await.unwrap();
+        assert_eq!(reopened.conversation.status, ConversationStatus::Open);
     }
 );
 
@@ -132,37 +92,18 @@ both_dbs!(
         let owner = app.signup("Acme", &email("owner")).await;
         let key = app.widget_key(&owner).await;
         let (_visitor, id) = app.visitor_says(&key, "hi").await;
-        app.call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/join"),
-            Some(&owner.access),
-            None,
-        )
-        .await
-        .expect(200);
+        let as_owner = app.as_(&owner);
+        as_owner.join(&id).await.unwrap();
         let path = format!("/api/v1/conversations/{id}/messages");
+        let once = json!({ "client_message_id": "same", "body": "once" });
         let first = app
-            .post(
-                &path,
-                &owner.access,
-                json!({ "client_message_id": "same", "body": "once" }),
-            )
+            .post(&path, &owner.access, once.clone())
             .await
             .expect(201);
-        let second = app
-            .post(
-                &path,
-                &owner.access,
-                json!({ "client_message_id": "same", "body": "once" }),
-            )
-            .await
-            .expect(200);
+        let second = app.post(&path, &owner.access, once).await.expect(200);
         assert_eq!(first.body["id"], second.body["id"]);
-        let detail = app
-            .get(&format!("/api/v1/conversations/{id}"), &owner.access)
-            .await
-            .expect(200);
-        assert_eq!(detail.body["conversation"]["message_count"], 2);
+        let detail = as_owner.detail(&id).await.unwrap();
+        assert_eq!(detail.conversation.message_count, 2);
     }
 );
 
@@ -213,39 +154,27 @@ both_dbs!(
         visitor.send(json!({ "type": "request_agent" })).await;
         visitor.recv_type("agent_requested").await;
 
-        let detail = app
-            .get(&format!("/api/v1/conversations/{id}"), &agent.access)
-            .await
-            .expect(200);
-        assert_eq!(detail.body["conversation"]["status"], "needs_agent");
-        assert!(detail.body["conversation"]["needs_agent_since"].is_string());
-        let counts = app
-            .get("/api/v1/conversations/counts", &agent.access)
-            .await
-            .expect(200);
+        let as_agent = app.as_(&agent);
+        let detail = as_agent.detail(&id).await.unwrap();
+        assert_eq!(detail.conversation.status, ConversationStatus::NeedsAgent);
+        assert!(detail.conversation.needs_agent_since.is_some());
+        let counts = as_agent.counts().await.unwrap();
         assert_eq!(
-            counts.body,
-            json!({ "all": 1, "open": 1, "needs_agent": 1, "resolved": 0, "booked": 0 })
+            (
+                counts.all,
+                counts.open,
+                counts.needs_agent,
+                counts.resolved,
+                counts.booked
+            ),
+            (1, 1, 1, 0, 0)
         );
-        let queue = app
-            .get("/api/v1/conversations?status=needs_agent", &agent.access)
-            .await
-            .expect(200);
-        assert_eq!(queue.body["items"].as_array().unwrap().len(), 1);
+        let queue = as_agent.conversations("status=needs_agent").await.unwrap();
+        assert_eq!(queue.items.len(), 1);
 
-        app.call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/join"),
-            Some(&agent.access),
-            None,
-        )
-        .await
-        .expect(200);
-        let counts = app
-            .get("/api/v1/conversations/counts", &agent.access)
-            .await
-            .expect(200);
-        assert_eq!(counts.body["needs_agent"], 0, "joining answers the request");
+        as_agent.join(&id).await.unwrap();
+        let counts = as_agent.counts().await.unwrap();
+        assert_eq!(counts.needs_agent, 0, "joining answers the request");
         let overview = app
             .get("/api/v1/stats/overview", &owner.access)
             .await
@@ -327,62 +256,25 @@ both_dbs!(
         let agent2 = app.add_member(&owner, &email("agent2"), "agent").await;
         let key = app.widget_key(&owner).await;
         let (_visitor, id) = app.visitor_says(&key, "help").await;
-        app.call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/join"),
-            Some(&agent.access),
-            None,
-        )
-        .await
-        .expect(200);
+        app.as_(&agent).join(&id).await.unwrap();
         // Agents cannot force, admins can.
-        app.call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/join?force=true"),
-            Some(&agent2.access),
-            None,
-        )
-        .await
-        .expect(403);
-        let locked = app
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                &agent2.access,
-                json!({ "client_message_id": "x", "body": "me too" }),
-            )
-            .await
-            .expect(409);
-        assert_eq!(locked.code(), "conversation_locked");
-        app.post(
-            &format!("/api/v1/conversations/{id}/messages"),
-            &owner.access,
-            json!({ "client_message_id": "o", "body": "owner here" }),
-        )
-        .await
-        .expect(201);
-        let taken = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/join?force=true"),
-                Some(&owner.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(
-            taken.body["conversation"]["assignee"]["id"],
-            owner.user_id.as_str()
+        refused(
+            app.as_(&agent2).take_over(&id).await,
+            403,
+            ErrorCode::Forbidden,
         );
-        let left = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/conversations/{id}/leave"),
-                Some(&agent.access),
-                None,
-            )
-            .await
-            .expect(409);
-        assert_eq!(left.code(), "not_joined");
+        refused(
+            app.as_(&agent2).say(&id, "x", "me too").await,
+            409,
+            ErrorCode::ConversationLocked,
+        );
+        app.as_(&owner).say(&id, "o", "owner here").await.unwrap();
+        let taken = app.as_(&owner).take_over(&id).await.unwrap();
+        assert_eq!(
+            taken.conversation.assignee.map(|a| a.id.0),
+            Some(owner.user_id.clone())
+        );
+        refused(app.as_(&agent).leave(&id).await, 409, ErrorCode::NotJoined);
     }
 );
 

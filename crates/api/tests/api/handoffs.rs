@@ -1,32 +1,29 @@
 //! Transfer and delegation paths, and their rules.
 
-use reqwest::Method;
-use serde_json::json;
+use switchboard_types::conversations::ConversationStatus;
+use switchboard_types::error::ErrorCode;
+use switchboard_types::handoffs::HandoffStatus;
+use switchboard_types::UserId;
 
 use crate::both_dbs;
+use crate::client::refused;
 use crate::helpers::*;
 
 /// A conversation held by `holder`.
 async fn held(app: &TestApp, owner: &Session, holder: &Session) -> String {
     let key = app.widget_key(owner).await;
     let (_visitor, id) = app.visitor_says(&key, "hello").await;
-    app.call(
-        Method::POST,
-        &format!("/api/v1/conversations/{id}/join"),
-        Some(&holder.access),
-        None,
-    )
-    .await
-    .expect(200);
+    app.as_(holder).join(&id).await.unwrap();
     id
 }
 
-async fn assignee(app: &TestApp, owner: &Session, id: &str) -> serde_json::Value {
-    app.get(&format!("/api/v1/conversations/{id}"), &owner.access)
-        .await
-        .expect(200)
-        .body["conversation"]["assignee"]["id"]
-        .clone()
+async fn assignee(app: &TestApp, owner: &Session, id: &str) -> Option<UserId> {
+    let detail = app.as_(owner).detail(id).await.unwrap();
+    detail.conversation.assignee.map(|a| a.id)
+}
+
+fn user(s: &Session) -> Option<UserId> {
+    Some(s.user_id.clone().into())
 }
 
 both_dbs!(transfer_moves_the_lock_at_once, |backend| async move {
@@ -36,33 +33,17 @@ both_dbs!(transfer_moves_the_lock_at_once, |backend| async move {
     let b = app.add_member(&owner, &email("b"), "agent").await;
     let id = held(&app, &owner, &a).await;
     let moved = app
-        .post(
-            &format!("/api/v1/conversations/{id}/transfer"),
-            &a.access,
-            json!({ "to_user_id": b.user_id, "reason": "Billing question" }),
-        )
+        .as_(&a)
+        .transfer(&id, &b, Some("Billing question"))
         .await
-        .expect(200);
-    assert_eq!(
-        moved.body["conversation"]["assignee"]["id"],
-        b.user_id.as_str()
+        .unwrap();
+    assert_eq!(moved.conversation.assignee.map(|x| x.id), user(&b));
+    app.as_(&b).say(&id, "b1", "B here").await.unwrap();
+    refused(
+        app.as_(&a).say(&id, "a1", "A again").await,
+        409,
+        ErrorCode::ConversationLocked,
     );
-    app.post(
-        &format!("/api/v1/conversations/{id}/messages"),
-        &b.access,
-        json!({ "client_message_id": "b1", "body": "B here" }),
-    )
-    .await
-    .expect(201);
-    let refused = app
-        .post(
-            &format!("/api/v1/conversations/{id}/messages"),
-            &a.access,
-            json!({ "client_message_id": "a1", "body": "A again" }),
-        )
-        .await
-        .expect(409);
-    assert_eq!(refused.code(), "conversation_locked");
 });
 
 both_dbs!(
@@ -74,80 +55,42 @@ both_dbs!(
         let b = app.add_member(&owner, &email("b"), "agent").await;
         let id = held(&app, &owner, &a).await;
         let delegation = app
-            .post(
-                &format!("/api/v1/conversations/{id}/delegations"),
-                &a.access,
-                json!({ "to_user_id": b.user_id, "reason": "Spanish speaker" }),
-            )
+            .as_(&a)
+            .delegate(&id, &b, Some("Spanish speaker"))
             .await
-            .expect(201);
-        assert_eq!(delegation.body["status"], "pending");
-        let delegation_id = delegation.body["id"].as_str().unwrap().to_string();
+            .unwrap();
+        assert_eq!(delegation.status, HandoffStatus::Pending);
 
-        let detail = app
-            .get(&format!("/api/v1/conversations/{id}"), &b.access)
-            .await
-            .expect(200);
-        assert_eq!(detail.body["conversation"]["status"], "delegated");
-        assert_eq!(
-            detail.body["pending_delegation"]["id"],
-            delegation_id.as_str()
-        );
-        assert_eq!(
-            detail.body["pending_delegation"]["reason"],
-            "Spanish speaker"
-        );
+        let detail = app.as_(&b).detail(&id).await.unwrap();
+        assert_eq!(detail.conversation.status, ConversationStatus::Delegated);
+        let pending = detail.pending_delegation.expect("the pending delegation");
+        assert_eq!(pending.id, delegation.id);
+        assert_eq!(pending.reason.as_deref(), Some("Spanish speaker"));
         assert_eq!(
             assignee(&app, &owner, &id).await,
-            a.user_id.as_str(),
+            user(&a),
             "the holder keeps it while pending"
         );
-        let double = app
-            .post(
-                &format!("/api/v1/conversations/{id}/delegations"),
-                &a.access,
-                json!({ "to_user_id": b.user_id }),
-            )
-            .await
-            .expect(409);
-        assert_eq!(double.code(), "delegation_pending");
+        refused(
+            app.as_(&a).delegate(&id, &b, None).await,
+            409,
+            ErrorCode::DelegationPending,
+        );
 
         // Only the target answers.
-        app.call(
-            Method::POST,
-            &format!("/api/v1/delegations/{delegation_id}/accept"),
-            Some(&a.access),
-            None,
-        )
-        .await
-        .expect(403);
-        let accepted = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/delegations/{delegation_id}/accept"),
-                Some(&b.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(accepted.body["status"], "accepted");
-        assert_eq!(assignee(&app, &owner, &id).await, b.user_id.as_str());
-        let late = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/delegations/{delegation_id}/reject"),
-                Some(&b.access),
-                None,
-            )
-            .await
-            .expect(409);
-        assert_eq!(late.code(), "delegation_not_pending");
-        let detail = app
-            .get(&format!("/api/v1/conversations/{id}"), &b.access)
-            .await
-            .expect(200);
-        assert_eq!(detail.body["conversation"]["status"], "open");
-        assert!(detail.body["pending_delegation"].is_null());
+        let d = delegation.id.as_str();
+        refused(app.as_(&a).accept(d).await, 403, ErrorCode::Forbidden);
+        let accepted = app.as_(&b).accept(d).await.unwrap();
+        assert_eq!(accepted.status, HandoffStatus::Accepted);
+        assert_eq!(assignee(&app, &owner, &id).await, user(&b));
+        refused(
+            app.as_(&b).reject(d).await,
+            409,
+            ErrorCode::DelegationNotPending,
+        );
+        let detail = app.as_(&b).detail(&id).await.unwrap();
+        assert_eq!(detail.conversation.status, ConversationStatus::Open);
+        assert!(detail.pending_delegation.is_none());
     }
 );
 
@@ -159,75 +102,33 @@ both_dbs!(
         let a = app.add_member(&owner, &email("a"), "agent").await;
         let b = app.add_member(&owner, &email("b"), "agent").await;
         let id = held(&app, &owner, &a).await;
-        let delegations = format!("/api/v1/conversations/{id}/delegations");
-        let delegate = || app.post(&delegations, &a.access, json!({ "to_user_id": b.user_id }));
-        let first = delegate().await.expect(201);
-        let rejected = app
-            .call(
-                Method::POST,
-                &format!(
-                    "/api/v1/delegations/{}/reject",
-                    first.body["id"].as_str().unwrap()
-                ),
-                Some(&b.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(rejected.body["status"], "rejected");
-        assert_eq!(assignee(&app, &owner, &id).await, a.user_id.as_str());
+        let (as_a, as_b) = (app.as_(&a), app.as_(&b));
 
-        let second = delegate().await.expect(201);
-        let second_id = second.body["id"].as_str().unwrap();
-        app.call(
-            Method::POST,
-            &format!("/api/v1/delegations/{second_id}/cancel"),
-            Some(&b.access),
-            None,
-        )
-        .await
-        .expect(403);
-        let cancelled = app
-            .call(
-                Method::POST,
-                &format!("/api/v1/delegations/{second_id}/cancel"),
-                Some(&a.access),
-                None,
-            )
-            .await
-            .expect(200);
-        assert_eq!(cancelled.body["status"], "cancelled");
-        app.call(
-            Method::POST,
-            &format!("/api/v1/delegations/{second_id}/accept"),
-            Some(&b.access),
-            None,
-        )
-        .await
-        .expect(409);
-        assert_eq!(assignee(&app, &owner, &id).await, a.user_id.as_str());
+        let first = as_a.delegate(&id, &b, None).await.unwrap();
+        let rejected = as_b.reject(first.id.as_str()).await.unwrap();
+        assert_eq!(rejected.status, HandoffStatus::Rejected);
+        assert_eq!(assignee(&app, &owner, &id).await, user(&a));
+
+        let second = as_a.delegate(&id, &b, None).await.unwrap();
+        let second = second.id.as_str();
+        refused(as_b.cancel(second).await, 403, ErrorCode::Forbidden);
+        let cancelled = as_a.cancel(second).await.unwrap();
+        assert_eq!(cancelled.status, HandoffStatus::Cancelled);
+        refused(
+            as_b.accept(second).await,
+            409,
+            ErrorCode::DelegationNotPending,
+        );
+        assert_eq!(assignee(&app, &owner, &id).await, user(&a));
 
         // Leaving withdraws a pending delegation.
-        let third = delegate().await.expect(201);
-        app.call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/leave"),
-            Some(&a.access),
-            None,
-        )
-        .await
-        .expect(200);
-        app.call(
-            Method::POST,
-            &format!(
-                "/api/v1/delegations/{}/accept",
-                third.body["id"].as_str().unwrap()
-            ),
-            Some(&b.access),
-            None,
-        )
-        .await
-        .expect(409);
+        let third = as_a.delegate(&id, &b, None).await.unwrap();
+        as_a.leave(&id).await.unwrap();
+        refused(
+            as_b.accept(third.id.as_str()).await,
+            409,
+            ErrorCode::DelegationNotPending,
+        );
     }
 );
 
@@ -237,92 +138,60 @@ both_dbs!(handoff_rules, |backend| async move {
     let a = app.add_member(&owner, &email("a"), "agent").await;
     let b = app.add_member(&owner, &email("b"), "agent").await;
     let gone = app.add_member(&owner, &email("gone"), "agent").await;
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/v1/team/members/{}/deactivate", gone.user_id),
-        Some(&owner.access),
-        None,
+        &owner.access,
+        serde_json::json!({}),
     )
     .await
     .expect(200);
     let id = held(&app, &owner, &a).await;
-    let delegations = format!("/api/v1/conversations/{id}/delegations");
-    let transfer = format!("/api/v1/conversations/{id}/transfer");
+    let (as_a, as_b) = (app.as_(&a), app.as_(&b));
 
     // A non-holder cannot delegate or transfer.
-    assert_eq!(
-        app.post(
-            &delegations,
-            &b.access,
-            json!({ "to_user_id": owner.user_id })
-        )
-        .await
-        .expect(409)
-        .code(),
-        "conversation_locked"
+    refused(
+        as_b.delegate(&id, &owner, None).await,
+        409,
+        ErrorCode::ConversationLocked,
     );
-    assert_eq!(
-        app.post(&transfer, &b.access, json!({ "to_user_id": b.user_id }))
-            .await
-            .expect(409)
-            .code(),
-        "conversation_locked"
+    refused(
+        as_b.transfer(&id, &b, None).await,
+        409,
+        ErrorCode::ConversationLocked,
     );
     // The 200-character rule.
-    let exact = "r".repeat(200);
-    let too_long = "r".repeat(201);
-    let refused = app
-        .post(
-            &delegations,
-            &a.access,
-            json!({ "to_user_id": b.user_id, "reason": too_long }),
-        )
-        .await
-        .expect(422);
+    let too_long = as_a.delegate(&id, &b, Some(&"r".repeat(201))).await;
+    let too_long = refused(too_long, 422, ErrorCode::ValidationFailed);
     assert_eq!(
-        refused.body["error"]["details"]["fields"]["reason"],
+        too_long.body["error"]["details"]["fields"]["reason"],
         "must be at most 200 characters"
     );
     // Yourself, deactivated members, unknown ids.
-    assert_eq!(
-        app.post(&delegations, &a.access, json!({ "to_user_id": a.user_id }))
-            .await
-            .expect(422)
-            .code(),
-        "cannot_hand_to_self"
+    refused(
+        as_a.delegate(&id, &a, None).await,
+        422,
+        ErrorCode::CannotHandToSelf,
     );
-    assert_eq!(
-        app.post(&transfer, &a.access, json!({ "to_user_id": gone.user_id }))
-            .await
-            .expect(422)
-            .code(),
-        "target_inactive"
+    refused(
+        as_a.transfer(&id, &gone, None).await,
+        422,
+        ErrorCode::TargetInactive,
     );
-    let unknown = app
-        .post(&transfer, &a.access, json!({ "to_user_id": "nobody" }))
-        .await
-        .expect(422);
+    let mut nobody = gone.clone();
+    nobody.user_id = "nobody".into();
+    let unknown = refused(
+        as_a.transfer(&id, &nobody, None).await,
+        422,
+        ErrorCode::ValidationFailed,
+    );
     assert!(unknown.body["error"]["details"]["fields"]["to_user_id"].is_string());
-    app.post(
-        &delegations,
-        &a.access,
-        json!({ "to_user_id": b.user_id, "reason": exact }),
-    )
-    .await
-    .expect(201);
-    app.post(
-        "/api/v1/conversations/nope/transfer",
-        &a.access,
-        json!({ "to_user_id": b.user_id }),
-    )
-    .await
-    .expect(404);
-    app.call(
-        Method::POST,
-        "/api/v1/delegations/nope/accept",
-        Some(&b.access),
-        None,
-    )
-    .await
-    .expect(404);
+    as_a.delegate(&id, &b, Some(&"r".repeat(200)))
+        .await
+        .unwrap();
+    refused(
+        as_a.transfer("nope", &b, None).await,
+        404,
+        ErrorCode::NotFound,
+    );
+    refused(as_b.accept("nope").await, 404, ErrorCode::NotFound);
 });

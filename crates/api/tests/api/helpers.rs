@@ -384,7 +384,7 @@ pub fn email(tag: &str) -> String {
     )
 }
 
-async fn into_resp(response: reqwest::Response) -> Resp {
+pub async fn into_resp(response: reqwest::Response) -> Resp {
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap_or_default();
@@ -484,4 +484,47 @@ pub fn stage_unnumbered_event(database_url: &str, tenant_id: &str, at: chrono::N
     };
     db.write_blocking(move |conn| Ok(stage(conn, vec![left])?))
         .expect("stage");
+}
+
+/// A real 1x1 PNG.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+/// Uploads `bytes` as `name` with a member's token.
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    declared: &str,
+) -> Resp {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_string())
+            .mime_str(declared)
+            .unwrap(),
+    );
+    let response = app
+        .client
+        .post(format!("{}/api/v1/attachments", app.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    Resp {
+        status,
+        headers,
+        body: serde_json::from_str(&text).unwrap_or_default(),
+        text,
+    }
 }
