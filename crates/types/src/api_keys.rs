@@ -10,7 +10,10 @@ use crate::{ApiKeyId, UserId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyRequest {
     /// What the key is for, 1-100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
 }
 

@@ -12,10 +12,16 @@ use crate::{Role, Section, TenantId, UserId};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignupRequest {
     /// The business's name, 1-100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub workspace_name: String,
     /// The owner's display name, 1-100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
     /// The owner's email; also the sign-in name.
     #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]

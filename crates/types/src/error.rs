@@ -31,10 +31,13 @@ macro_rules! error_codes {
         /// `error` frames. Clients match on these, never on the message text.
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        // Each wire name is its variant's name in snake_case (the OpenAPI schema follows
+        // `rename_all`; the test below checks every `as_str` against serde).
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $($(#[$doc])* #[serde(rename = $wire)] $variant,)+
+            $($(#[$doc])* $variant,)+
             /// A code this build does not know yet (sent by a newer server).
-            #[serde(other, rename = "unknown")]
+            #[serde(other)]
             Unknown,
         }
 

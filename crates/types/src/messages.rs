@@ -114,7 +114,10 @@ pub struct MessageView {
 pub struct SendMessageRequest {
     /// Idempotency key chosen by the client (1-100 characters); a resend with the same key
     /// returns the stored message instead of storing it twice.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub client_message_id: String,
     /// Text, at most 4000 characters.
     #[serde(default)]

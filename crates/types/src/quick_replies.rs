@@ -16,10 +16,16 @@ pub struct QuickReplyRequest {
     )]
     pub shortcut: String,
     /// 1-100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub title: String,
     /// The text inserted, 1-4000 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 4000, pattern = "\\S")
+    )]
     pub body: String,
 }
 

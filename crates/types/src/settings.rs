@@ -37,7 +37,10 @@ pub struct WorkspaceSettings {
 pub struct UpdateSettingsRequest {
     /// The business's name, 1-100 characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: Option<String>,
     /// IANA time zone.
     #[serde(default)]
@@ -45,7 +48,7 @@ pub struct UpdateSettingsRequest {
     pub time_zone: Option<String>,
     /// 0-20 categories of 1-40 characters each.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = rating_categories_schema))]
     pub rating_categories: Option<Vec<String>>,
     /// Reopen or start a new conversation.
     #[serde(default)]
@@ -62,4 +65,21 @@ pub struct BillingSummary {
     pub seats_used: i64,
     /// Seats the plan includes.
     pub seats_included: i64,
+}
+
+/// The categories' limits reach into the array's items, which the derive cannot annotate.
+#[cfg(feature = "openapi")]
+fn rating_categories_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let category = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(40))
+        .pattern(Some("\\S"));
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(category)
+        .max_items(Some(20))
+        .description(Some("0-20 categories of 1-40 characters each."))
+        .build()
 }

@@ -13,6 +13,7 @@ pub struct InviteRequest {
     #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
     /// `agent` or `admin`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = assignable_role_schema))]
     pub role: Role,
 }
 
@@ -83,7 +84,10 @@ pub struct AcceptInvitationRequest {
     /// The token from the invitation link.
     pub token: String,
     /// Display name, 1-100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = "\\S")
+    )]
     pub name: String,
     /// At least 10 characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
@@ -95,6 +99,7 @@ pub struct AcceptInvitationRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleChangeRequest {
     /// `agent` or `admin`; ownership moves with the ownership endpoint instead.
+    #[cfg_attr(feature = "openapi", schema(schema_with = assignable_role_schema))]
     pub role: Role,
 }
 
@@ -104,4 +109,16 @@ pub struct RoleChangeRequest {
 pub struct OwnershipTransferRequest {
     /// The new owner.
     pub to_user_id: UserId,
+}
+
+/// The roles an invitation or a role change can give: every role but `owner`, which passes only
+/// through the ownership transfer (the server refuses it with a message saying so).
+#[cfg(feature = "openapi")]
+fn assignable_role_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some([Role::Agent.as_str(), Role::Admin.as_str()]))
+        .description(Some("`agent` or `admin`."))
+        .build()
 }

@@ -20,6 +20,13 @@ pub async fn list(
     prefix: Option<String>,
 ) -> Result<Vec<QuickReplyView>, AppError> {
     member.require_section(Section::Conversations)?;
+    // A slash and the longest shortcut; anything longer cannot match one.
+    if prefix.as_ref().is_some_and(|p| p.chars().count() > 33) {
+        return Err(AppError::invalid_field(
+            "prefix",
+            "must be at most 33 characters",
+        ));
+    }
     let prefix = prefix
         .map(|p| p.trim().trim_start_matches('/').to_lowercase())
         .filter(|p| !p.is_empty());

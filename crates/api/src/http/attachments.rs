@@ -19,10 +19,11 @@ use crate::state::AppState;
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file: an image (≤10 MiB), audio (≤16 MiB), or a PDF, office document or text (≤25 MiB).
-    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    #[schema(format = Binary, content_media_type = "application/octet-stream", min_length = 1)]
     file: String,
-    /// Voice notes: length in milliseconds.
-    duration_ms: Option<i64>,
+    /// Voice notes: length in milliseconds (a form field is absent or a number, never null).
+    #[schema(required = false, minimum = 0, maximum = 3_600_000)]
+    duration_ms: i64,
 }
 
 /// Upload a file to send in a conversation. Its type is sniffed from the content.

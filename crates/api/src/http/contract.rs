@@ -6,8 +6,12 @@
 //! - Operations with a JSON body: 400 (not JSON), 413 (too large), 415 (not `application/json`)
 //!   and 422 (a field is invalid); a multipart body: 400, 413, 415 and 422 likewise.
 //! - Operations with path or query parameters: 422 (a parameter is not valid).
+//!
+//! And the rules between fields of a body, which the schema derives cannot state
+//! ([`CrossFieldRules`]).
 
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 /// The `utoipa::Modify` that adds them.
@@ -105,4 +109,37 @@ fn error_response(description: &str) -> Response {
         .description(description)
         .content("application/json", body)
         .build()
+}
+
+/// The `utoipa::Modify` that adds what holds between fields: an agent's message carries text
+/// (not blank) or an attachment, or both, as the server checks.
+pub struct CrossFieldRules;
+
+impl utoipa::Modify for CrossFieldRules {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let name = "SendMessageRequest";
+        let Some(message) = components.schemas.remove(name) else {
+            return;
+        };
+        let has_text = ObjectBuilder::new().required("body").property(
+            "body",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("\\S")),
+        );
+        let has_attachment = ObjectBuilder::new()
+            .required("attachment_id")
+            .property("attachment_id", Ref::from_schema_name("AttachmentId"));
+        let text_or_attachment = AnyOfBuilder::new().item(has_text).item(has_attachment);
+        let rule = AllOfBuilder::new()
+            .item(message)
+            .item(text_or_attachment)
+            .build();
+        components
+            .schemas
+            .insert(name.to_string(), RefOr::T(Schema::AllOf(rule)));
+    }
 }

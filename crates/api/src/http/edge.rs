@@ -34,6 +34,9 @@ pub async fn guard(
     if let Err(error) = refuse_nul(req.uri()).and_then(|()| check_method(&req)) {
         return Ok(req.error_response(error));
     }
+    if let Some(allow) = options_answer(&req) {
+        return Ok(req.into_response(allow));
+    }
     if needs_member_check(&req) {
         if let Some(state) = req.app_data::<actix_web::web::Data<AppState>>().cloned() {
             let token = bearer_token(req.request()).unwrap_or_default();
@@ -81,6 +84,20 @@ fn check_method(req: &ServiceRequest) -> Result<(), AppError> {
         method: method.to_string(),
         allow: allow.clone(),
     })
+}
+
+/// `OPTIONS` on one of our paths: 204 with the methods it has (there is no cross-origin
+/// access to negotiate; the widget talks to its own origin).
+fn options_answer(req: &ServiceRequest) -> Option<actix_web::HttpResponse> {
+    if req.method() != Method::OPTIONS {
+        return None;
+    }
+    let allow = methods_of(req.path())?;
+    Some(
+        actix_web::HttpResponse::NoContent()
+            .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))
+            .finish(),
+    )
 }
 
 /// The methods the route list declares for `path`, or `None` when no route matches it.

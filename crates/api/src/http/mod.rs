@@ -131,6 +131,7 @@ where
         .split_for_parts();
     let mut doc = doc;
     utoipa::Modify::modify(&contract::CommonResponses, &mut doc);
+    utoipa::Modify::modify(&contract::CrossFieldRules, &mut doc);
     (app, doc)
 }
 

@@ -210,6 +210,12 @@ both_dbs!(
             );
             assert_eq!(health.headers["allow"], "GET");
         }
+        // OPTIONS says what a path has.
+        let options = app
+            .call(Method::OPTIONS, "/healthz", None, None)
+            .await
+            .expect(204);
+        assert_eq!(options.headers["allow"], "GET");
         // Unknown paths are still 404s, and dashboard pages still load.
         app.get("/api/v1/no-such-thing", &owner.access)
             .await

@@ -74,6 +74,9 @@ both_dbs!(quick_replies_crud_and_prefix, |backend| async move {
         1,
         "underscore is not a wildcard"
     );
+    let too_long = format!("/api/v1/quick-replies?prefix=/{}", "a".repeat(33));
+    let refused = app.get(&too_long, &agent.access).await.expect(422);
+    assert!(refused.body["error"]["details"]["fields"]["prefix"].is_string());
 
     let id = hello.body["id"].as_str().unwrap();
     let other_agent = app.add_member(&owner, &email("agent2"), "agent").await;
