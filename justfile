@@ -17,8 +17,8 @@ run: build-dashboard
     cargo build --release -p switchboard-api
     DASHBOARD_DIR=frontend/dashboard/dist ./target/release/api
 
-# Every test: formatting, lints, unit, integration (SQLite + PostgreSQL), browser.
-test: lint unit integration e2e
+# Every test: formatting, lints, unit, integration (SQLite + PostgreSQL), schema fuzz, browser.
+test: lint unit integration fuzz e2e
 
 # Formatting and clippy (server and dashboard).
 lint:
@@ -34,6 +34,12 @@ unit:
 integration:
     bash scripts/services.sh
     cargo nextest run --no-fail-fast -p switchboard-api --test api
+
+# Schemathesis drives the real server from api-spec/openapi.json, on SQLite and on PostgreSQL.
+fuzz:
+    bash scripts/services.sh
+    cargo build -p switchboard-api
+    bash scripts/schema-fuzz.sh
 
 # Browser tests in Debian's Chromium against the real server and the built dashboard.
 e2e: build-dashboard
@@ -51,7 +57,7 @@ fmt:
 # Benchmarks (never run as tests): the conversations API at 100k conversations / 1M messages,
 # 15,000 idle visitor sockets, and visitor -> dashboard latency at 2,000 msg/s on SQLite,
 # PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket).
-# Figures go in the README.
+# Figures go in docs/benchmarks.md.
 bench:
     bash scripts/services.sh
     cargo build --release -p switchboard-api -p switchboard-bench

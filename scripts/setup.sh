@@ -47,6 +47,12 @@ if $for_tests; then
     say "installing the browser-test driver (playwright-core, no browser download)"
     npm ci --silent --no-audit --no-fund --prefix e2e
   fi
+  # The schema fuzzer, pinned, in its own virtual environment under .tools/.
+  if [[ ! -x .tools/fuzz-venv/bin/schemathesis ]]; then
+    say "installing schemathesis 4.32.5 (schema fuzzer) into .tools/fuzz-venv"
+    python3 -m venv .tools/fuzz-venv
+    .tools/fuzz-venv/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+  fi
   if ! command -v cargo-nextest >/dev/null 2>&1; then
     say "installing cargo-nextest"
     cargo install cargo-nextest --locked
