@@ -29,6 +29,7 @@ lint:
 # Unit tests beside the code.
 unit:
     cargo nextest run --no-fail-fast -p switchboard-types -p switchboard-api --lib --bins
+    cargo nextest run --no-fail-fast -p dashboard --bins
 
 # Integration tests against the real binary, on SQLite and on PostgreSQL.
 integration:

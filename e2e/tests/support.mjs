@@ -113,3 +113,68 @@ export async function sidebarSections(page) {
   const ids = await sidebar.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.dataset.testid));
   return ids.map((id) => id.replace(/^nav-/, ''));
 }
+
+/** Signs in over the API; resolves with the access token and the member (`GET /me`). */
+export async function apiLogin(server, email, password) {
+  const login = await api(server, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  const token = login.body.access_token;
+  const me = await api(server, 'GET', '/api/v1/me', { token });
+  return { token, me: me.body };
+}
+
+/**
+ * A website visitor on the visitor socket, driven from a page of its own in Chromium (the
+ * widget comes with its own issue). `frames` collects what the server sends.
+ */
+export async function openVisitor(browser, server, widgetKey) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '/healthz');
+  const wsUrl = server.url.replace(/^http/, 'ws') + `/api/widget/v1/ws?key=${encodeURIComponent(widgetKey)}`;
+  const welcome = await page.evaluate((url) => new Promise((done, fail) => {
+    window.frames_ = [];
+    const socket = new WebSocket(url);
+    window.socket_ = socket;
+    socket.onmessage = (event) => {
+      const frame = JSON.parse(event.data);
+      window.frames_.push(frame);
+      if (frame.type === 'welcome') done(frame);
+    };
+    socket.onerror = () => fail(new Error('visitor socket failed'));
+  }), wsUrl);
+  let sent = 0;
+  const visitor = {
+    welcome,
+    page,
+    /** Sends a frame. */
+    async send(frame) {
+      await page.evaluate((frame) => window.socket_.send(JSON.stringify(frame)), frame);
+    },
+    /** Sends a text message and waits for its `ack`. */
+    async say(text) {
+      const clientId = `v-${Date.now()}-${sent++}`;
+      await visitor.send({ type: 'message', client_id: clientId, text });
+      return visitor.waitFor((f, id) => f.type === 'ack' && f.client_id === id, clientId);
+    },
+    /**
+     * Waits for a frame for which `matches(frame, arg)` holds. `matches` runs in the page, so
+     * it sees only its arguments: pass what it compares against as `arg`.
+     */
+    async waitFor(matches, arg = null, timeout = 10_000) {
+      const handle = await page.waitForFunction(
+        ({ source, arg }) => {
+          const matches = new Function(`return (${source})`)();
+          return window.frames_.find((frame) => matches(frame, arg));
+        },
+        { source: matches.toString(), arg },
+        { timeout },
+      );
+      return handle.jsonValue();
+    },
+    async close() {
+      await context.close();
+    },
+  };
+  return visitor;
+}

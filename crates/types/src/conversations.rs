@@ -63,6 +63,8 @@ pub enum ConversationStatus {
     Resolved,
 }
 
+wire_names!(ConversationStatus { Open => "open", NeedsAgent => "needs_agent", Delegated => "delegated", Resolved => "resolved" });
+
 /// The list's filter tabs.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -80,6 +82,8 @@ pub enum Tab {
     /// A meeting was booked.
     Booked,
 }
+
+wire_names!(Tab { All => "all", Open => "open", NeedsAgent => "needs_agent", Resolved => "resolved", Booked => "booked" });
 
 /// A team member as shown on a conversation.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -90,7 +90,7 @@ macro_rules! assert_wire_names {
 #[cfg(test)]
 mod tests {
     use crate::auth::Availability;
-    use crate::conversations::{Channel, ConversationState};
+    use crate::conversations::{Channel, ConversationState, ConversationStatus, Tab};
     use crate::handoffs::{HandoffKind, HandoffStatus};
     use crate::messages::{AttachmentKind, MessageKind, Sender};
     use crate::settings::ReopenPolicy;
@@ -100,6 +100,8 @@ mod tests {
     fn every_stored_enum_has_serdes_names() {
         assert_wire_names!(Channel);
         assert_wire_names!(ConversationState);
+        assert_wire_names!(ConversationStatus);
+        assert_wire_names!(Tab);
         assert_wire_names!(Sender);
         assert_wire_names!(MessageKind);
         assert_wire_names!(AttachmentKind);

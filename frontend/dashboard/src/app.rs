@@ -12,6 +12,7 @@ use crate::components::shell::Shell;
 use crate::components::theme_toggle::provide_theme;
 use crate::components::toast::{provide_toasts, ToastRegion};
 use crate::pages::accept_invitation::AcceptInvitationPage;
+use crate::pages::conversations::ConversationsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::section::SectionPage;
 
@@ -27,6 +28,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accept-invitation") view=AcceptInvitationPage />
                 <Route path=path!("/") view=|| view! { <Redirect path="/overview" /> } />
                 <ParentRoute path=path!("") view=Shell>
+                    // One route with the id optional, so opening a conversation keeps the list.
+                    <Route path=path!("conversations/:id?") view=ConversationsPage />
                     <Route path=path!(":section") view=SectionPage />
                 </ParentRoute>
             </Routes>

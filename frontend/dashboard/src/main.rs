@@ -4,7 +4,9 @@
 mod api;
 mod app;
 mod components;
+mod live;
 mod pages;
+mod title;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod client;
+pub mod conversations;
 mod error;
 pub mod events;
 pub mod invitations;

@@ -2,12 +2,15 @@
 
 pub mod auth_layout;
 pub mod availability_toggle;
+pub mod conversation_badges;
 pub mod form;
 pub mod icons;
 pub mod live_updates;
+pub mod mute_toggle;
 pub mod not_found;
 pub mod shell;
 pub mod sidebar;
 pub mod theme_toggle;
+pub mod time;
 pub mod toast;
 pub mod topbar;

@@ -12,6 +12,8 @@ use super::live_updates::provide_live_updates;
 use super::sidebar::Sidebar;
 use super::topbar::Topbar;
 use crate::api::{self, session, ApiError};
+use crate::live::alerts::provide_alerts;
+use crate::live::counts::provide_live_counts;
 
 /// The signed-in member, their workspace and their sections, shared through context. The
 /// top bar writes to it (availability); everything else reads.
@@ -59,6 +61,8 @@ pub fn Shell() -> impl IntoView {
 fn SignedInShell(me: Me) -> impl IntoView {
     provide_context(SignedInMember(RwSignal::new(me)));
     provide_live_updates();
+    provide_live_counts();
+    provide_alerts();
     view! {
         <a class="skip-link" href="#content">
             "Skip to content"

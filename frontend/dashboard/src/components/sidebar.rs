@@ -7,6 +7,7 @@ use switchboard_types::{Role, Section};
 
 use super::icons::{section_icon, Icon, LOGO, MENU};
 use super::shell::use_member;
+use crate::live::counts::use_live_counts;
 
 /// The section slug of a path: `/knowledge-gaps/123` -> `knowledge-gaps`.
 fn first_segment(path: &str) -> String {
@@ -85,6 +86,13 @@ pub fn Sidebar() -> impl IntoView {
 #[component]
 fn SectionLink(section: Section, current: Memo<String>) -> impl IntoView {
     let is_current = move || current.with(|slug| slug == section.slug());
+    // Conversations carries the number of visitors waiting for an agent.
+    let counts = use_live_counts().all_channels;
+    let waiting = move || {
+        (section == Section::Conversations)
+            .then(|| counts.with(|c| c.as_ref().map_or(0, |c| c.needs_agent)))
+            .filter(|n| *n > 0)
+    };
     view! {
         <li>
             <a
@@ -96,6 +104,20 @@ fn SectionLink(section: Section, current: Memo<String>) -> impl IntoView {
             >
                 <Icon d=section_icon(section) />
                 <span>{section.label()}</span>
+                {move || {
+                    waiting()
+                        .map(|n| {
+                            view! {
+                                <span
+                                    class="nav-badge"
+                                    data-testid="needs-agent-badge"
+                                    title=format!("{n} waiting for an agent")
+                                >
+                                    {n}
+                                </span>
+                            }
+                        })
+                }}
             </a>
         </li>
     }

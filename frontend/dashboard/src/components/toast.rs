@@ -1,5 +1,7 @@
-//! Short notices in the corner, for failures that happen away from any form (a toggle that
-//! could not be saved). They go away by themselves; each can also be dismissed.
+//! Short notices in the corner: failures that happen away from any form (a toggle that could
+//! not be saved), and alerts that lead somewhere (a visitor waiting for an agent). They go
+//! away by themselves; each can also be dismissed. The region is on the page from the start
+//! and announces politely, so a notice never takes the focus from what the person is doing.
 
 use std::time::Duration;
 
@@ -7,12 +9,17 @@ use leptos::prelude::*;
 
 /// How many notices show at once; older ones give way.
 const MAX_VISIBLE: usize = 5;
-const SHOWN_FOR: Duration = Duration::from_secs(8);
+const ERROR_SHOWN_FOR: Duration = Duration::from_secs(8);
+const ALERT_SHOWN_FOR: Duration = Duration::from_secs(12);
 
 #[derive(Debug, Clone, PartialEq)]
 struct Toast {
     id: u64,
     message: String,
+    /// Alerts open this page when clicked; errors have none.
+    href: Option<String>,
+    /// Set when the alert's tone was played (shown as `data-tone` for tests and styling).
+    toned: bool,
 }
 
 /// The app's notices, shared through context.
@@ -25,16 +32,29 @@ pub struct Toasts {
 impl Toasts {
     /// Shows an error notice.
     pub fn error(&self, message: impl Into<String>) {
+        self.show(message.into(), None, false, ERROR_SHOWN_FOR);
+    }
+
+    /// Shows an alert that opens `href` when clicked; `toned` says its tone was played.
+    pub fn alert(&self, message: impl Into<String>, href: String, toned: bool) {
+        self.show(message.into(), Some(href), toned, ALERT_SHOWN_FOR);
+    }
+
+    fn show(&self, message: String, href: Option<String>, toned: bool, shown_for: Duration) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        let message = message.into();
         self.items.update(|items| {
-            items.push(Toast { id, message });
+            items.push(Toast {
+                id,
+                message,
+                href,
+                toned,
+            });
             let overflow = items.len().saturating_sub(MAX_VISIBLE);
             items.drain(..overflow);
         });
         let toasts = *self;
-        set_timeout(move || toasts.dismiss(id), SHOWN_FOR);
+        set_timeout(move || toasts.dismiss(id), shown_for);
     }
 
     fn dismiss(&self, id: u64) {
@@ -62,8 +82,31 @@ pub fn ToastRegion() -> impl IntoView {
     view! {
         <div class="toasts" role="status" aria-live="polite">
             <For each=move || toasts.items.get() key=|toast| toast.id let:toast>
-                <div class="toast toast-error" data-testid="toast">
-                    <span class="toast-message">{toast.message}</span>
+                {
+                let is_alert = toast.href.is_some();
+                view! {
+                <div
+                    class="toast"
+                    class:toast-error=!is_alert
+                    class:toast-alert=is_alert
+                    data-testid=if is_alert { "alert" } else { "toast" }
+                    data-tone=toast.toned.then_some("played")
+                >
+                    {match toast.href {
+                        Some(href) => {
+                            view! {
+                                <a
+                                    class="toast-message toast-link"
+                                    href=href
+                                    on:click=move |_| toasts.dismiss(toast.id)
+                                >
+                                    {toast.message}
+                                </a>
+                            }
+                                .into_any()
+                        }
+                        None => view! { <span class="toast-message">{toast.message}</span> }.into_any(),
+                    }}
                     <button
                         type="button"
                         class="toast-close"
@@ -73,6 +116,8 @@ pub fn ToastRegion() -> impl IntoView {
                         "×"
                     </button>
                 </div>
+                }
+                }
             </For>
         </div>
     }

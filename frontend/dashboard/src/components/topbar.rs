@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use super::availability_toggle::AvailabilityToggle;
 use super::icons::{Icon, SIGN_OUT};
 use super::live_updates::LiveStatus;
+use super::mute_toggle::MuteToggle;
 use super::shell::{role_label, use_member};
 use super::theme_toggle::ThemeToggle;
 use crate::api;
@@ -28,6 +29,7 @@ pub fn Topbar() -> impl IntoView {
             <div class="topbar-actions">
                 <LiveStatus />
                 <AvailabilityToggle />
+                <MuteToggle />
                 <ThemeToggle />
                 <span class="topbar-divider" aria-hidden="true"></span>
                 <CurrentUser />
