@@ -104,10 +104,13 @@ test('a chat goes from a new conversation to resolved, live in two agents’ das
   const reply = await visitor.waitFor((f) => f.type === 'message' && f.message.sender === 'agent');
   assert.equal(reply.message.body, 'Hi! Let me check that for you 📦');
   assert.equal(reply.message.sender_name, 'Bea Agent');
+  // Marks the thread: events about the conversation must update it, not redraw it.
+  await agent.getByTestId('thread').evaluate((thread) => { thread.dataset.kept = 'yes'; });
   await visitor.say('Thank you, it was order 1042');
   await agent.getByTestId('message').filter({ hasText: 'order 1042' }).waitFor();
   await owner.getByTestId('message').filter({ hasText: 'order 1042' }).waitFor();
   assert.equal(await agent.getByTestId('pending-message').count(), 0);
+  assert.equal(await agent.getByTestId('thread').getAttribute('data-kept'), 'yes');
   // The row's count is the thread's, as stored.
   const thread = await api(server, 'GET', `/api/v1/conversations/${id}/messages`, { token: (await apiLogin(server, server.email, server.password)).token });
   await row(agent, id).getByTestId('message-count').filter({ hasText: String(thread.body.items.length) }).waitFor();
@@ -163,4 +166,74 @@ test('the list is one tab stop: arrows move, Enter opens, Esc closes', async () 
   assert.deepEqual(page.errors, []);
   for (const visitor of visitors) await visitor.close();
   await page.context().close();
+});
+
+test('capture a lead from the pre-chat form, delegate (rejected, then accepted) and transfer back', async () => {
+  const visitor = await openVisitor(chrome.browser, server, widgetKey);
+  await visitor.send({ type: 'prechat', name: 'Carla Gomez', email: 'carla@example.com', phone: '+34 600 111 222', fields: {} });
+  const ack = await visitor.say('I would like a quote for 40 seats');
+  const id = ack.conversation_id;
+  const owner = await agentOn(`/conversations/${id}`, server.email, server.password);
+  const bea = await agentOn(`/conversations/${id}`, 'bea.agent@example.com', 'agent password 123');
+  await owner.getByTestId('detail-visitor').filter({ hasText: 'Carla Gomez' }).waitFor();
+
+  // Capture Lead: the form is pre-filled from the pre-chat answers; a bad email is refused by
+  // the server under its field, a good one is saved as a lead of this conversation.
+  await owner.getByTestId('join').click();
+  await owner.getByTestId('live-indicator').waitFor();
+  await owner.getByTestId('capture-lead').click();
+  assert.equal(await owner.getByTestId('lead-email').inputValue(), 'carla@example.com');
+  assert.equal(await owner.getByTestId('lead-name').inputValue(), 'Carla Gomez');
+  assert.equal(await owner.getByTestId('lead-phone').inputValue(), '+34 600 111 222');
+  await owner.getByTestId('lead-email').fill('not an email');
+  await owner.getByTestId('lead-save').click();
+  await owner.locator('#field-email-error').waitFor();
+  await owner.getByTestId('lead-email').fill('carla@example.com');
+  await owner.getByTestId('lead-company').fill('Gomez & Co');
+  await owner.getByTestId('lead-save').click();
+  await owner.getByTestId('notice').filter({ hasText: 'Lead saved' }).waitFor();
+  assert.equal(await owner.getByTestId('lead-form').count(), 0);
+  const { token } = await apiLogin(server, server.email, server.password);
+  const leads = await api(server, 'GET', '/api/v1/leads', { token });
+  const lead = leads.body.items.find((l) => l.conversation_id === id);
+  assert.equal(lead?.company, 'Gomez & Co');
+  assert.equal(lead?.name, 'Carla Gomez');
+
+  // Delegate to Bea with a reason: she sees it with Accept and Reject; she rejects.
+  await owner.getByTestId('delegate').click();
+  await owner.getByTestId('handoff-target').selectOption({ label: 'Bea Agent · online' });
+  await owner.getByTestId('handoff-reason').fill('She asked for someone who speaks Spanish');
+  assert.equal(await owner.getByTestId('reason-left').innerText(), `${200 - 40} characters left`);
+  await owner.getByTestId('handoff-submit').click();
+  await bea.getByTestId('delegation-alert').filter({ hasText: 'Demo Owner asks you' }).waitFor();
+  await bea.getByTestId('delegation-alert').filter({ hasText: 'speaks Spanish' }).waitFor();
+  await owner.getByTestId('delegation-cancel').waitFor();
+  await bea.locator(`[data-testid="conversation-row"][data-id="${id}"][data-status="delegated"]`).waitFor();
+  await bea.screenshot({ path: join(shots, 'conversations-delegation.png') });
+  await bea.getByTestId('delegation-reject').click();
+  await owner.getByTestId('delegation-alert').waitFor({ state: 'detached' });
+  await owner.getByTestId('live-indicator').waitFor();
+
+  // Delegated again, Bea accepts: she is in the session and the owner is locked out.
+  await owner.getByTestId('delegate').click();
+  await owner.getByTestId('handoff-target').selectOption({ label: 'Bea Agent · online' });
+  await owner.getByTestId('handoff-submit').click();
+  await bea.getByTestId('delegation-accept').click();
+  await bea.getByTestId('live-indicator').waitFor();
+  await owner.getByTestId('locked').filter({ hasText: 'Bea Agent' }).waitFor();
+
+  // Bea transfers it back: the owner has it at once.
+  await bea.getByTestId('transfer').click();
+  await bea.getByTestId('handoff-target').selectOption({ label: 'Demo Owner · online' });
+  await bea.getByTestId('handoff-submit').click();
+  await owner.getByTestId('live-indicator').waitFor();
+  await bea.getByTestId('locked').filter({ hasText: 'Demo Owner' }).waitFor();
+  assert.equal(await bea.getByTestId('resolve').count(), 0, 'an agent cannot resolve what another holds');
+  await visitor.waitFor((f, name) => f.type === 'agent_joined' && f.agent_name === name, 'Demo Owner');
+
+  assert.deepEqual(owner.errors, []);
+  assert.deepEqual(bea.errors, []);
+  await visitor.close();
+  await owner.context().close();
+  await bea.context().close();
 });

@@ -7,7 +7,9 @@ mod client;
 pub mod conversations;
 mod error;
 pub mod events;
+pub mod handoffs;
 pub mod invitations;
+pub mod leads;
 pub mod me;
 pub mod session;
 

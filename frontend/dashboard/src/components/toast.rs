@@ -20,6 +20,8 @@ struct Toast {
     href: Option<String>,
     /// Set when the alert's tone was played (shown as `data-tone` for tests and styling).
     toned: bool,
+    /// A confirmation ("Lead saved") rather than a failure.
+    notice: bool,
 }
 
 /// The app's notices, shared through context.
@@ -33,6 +35,16 @@ impl Toasts {
     /// Shows an error notice.
     pub fn error(&self, message: impl Into<String>) {
         self.show(message.into(), None, false, ERROR_SHOWN_FOR);
+    }
+
+    /// Confirms something done away from where the person looks next ("Lead saved").
+    pub fn notice(&self, message: impl Into<String>) {
+        self.show(message.into(), None, false, ERROR_SHOWN_FOR);
+        self.items.update(|items| {
+            if let Some(last) = items.last_mut() {
+                last.notice = true;
+            }
+        });
     }
 
     /// Shows an alert that opens `href` when clicked; `toned` says its tone was played.
@@ -49,6 +61,7 @@ impl Toasts {
                 message,
                 href,
                 toned,
+                notice: false,
             });
             let overflow = items.len().saturating_sub(MAX_VISIBLE);
             items.drain(..overflow);
@@ -84,12 +97,14 @@ pub fn ToastRegion() -> impl IntoView {
             <For each=move || toasts.items.get() key=|toast| toast.id let:toast>
                 {
                 let is_alert = toast.href.is_some();
+                let kind = if is_alert { "alert" } else if toast.notice { "notice" } else { "toast" };
                 view! {
                 <div
                     class="toast"
-                    class:toast-error=!is_alert
+                    class:toast-error=kind == "toast"
                     class:toast-alert=is_alert
-                    data-testid=if is_alert { "alert" } else { "toast" }
+                    class:toast-notice=toast.notice
+                    data-testid=kind
                     data-tone=toast.toned.then_some("played")
                 >
                     {match toast.href {

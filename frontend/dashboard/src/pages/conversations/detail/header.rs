@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use switchboard_types::conversations::{Channel, ConversationDetail, ConversationStatus};
 use switchboard_types::Role;
 
+use super::forms::PanelForm;
 use super::OpenConversation;
 use crate::api::conversations::Action;
 use crate::api::{self, ApiError};
@@ -237,8 +238,20 @@ fn Actions() -> impl IntoView {
                 }
             }}
             <span class="actions-spacer"></span>
+            <FormButton form=PanelForm::Lead label="Capture Lead" class="button button-info" testid="capture-lead" />
             {move || {
-                (!resolved())
+                (open.joined.get() && !resolved())
+                    .then(|| {
+                        view! {
+                            <FormButton form=PanelForm::Transfer label="Transfer" class="button" testid="transfer" />
+                            <FormButton form=PanelForm::Delegate label="Delegate" class="button" testid="delegate" />
+                        }
+                    })
+            }}
+            {move || {
+                // The holder resolves, or admins and the owner; nobody while another holds it.
+                let may_resolve = open.joined.get() || may_override || holder().is_none();
+                (!resolved() && may_resolve)
                     .then(|| {
                         view! {
                             <ActionButton what=Busy::Resolving class="button button-success" testid="resolve" idle="Resolve" doing="Resolving…" busy run />
@@ -272,6 +285,30 @@ fn ActionButton(
             on:click=move |_| run(what)
         >
             {move || if busy.get() == Some(what) { doing } else { idle }}
+        </button>
+    }
+}
+
+/// Opens one of the panel's forms (or closes it when it is the one open).
+#[component]
+fn FormButton(
+    form: PanelForm,
+    label: &'static str,
+    class: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let open = expect_context::<OpenConversation>();
+    let is_open = move || open.form.get() == Some(form);
+    view! {
+        <button
+            type="button"
+            class=class
+            class:pressed=is_open
+            data-testid=testid
+            aria-expanded=move || is_open().to_string()
+            on:click=move |_| open.form.update(|f| *f = if *f == Some(form) { None } else { Some(form) })
+        >
+            {label}
         </button>
     }
 }

@@ -4,6 +4,8 @@
 //! it.
 
 mod composer;
+mod delegation;
+mod forms;
 mod header;
 mod thread;
 
@@ -32,6 +34,8 @@ pub struct OpenConversation {
     pub detail: RwSignal<Option<ConversationDetail>>,
     /// The signed-in member holds the join lock.
     pub joined: Memo<bool>,
+    /// The form open in the panel (Capture Lead, Transfer, Delegate), if any.
+    pub form: RwSignal<Option<forms::PanelForm>>,
     settle: Settle,
 }
 
@@ -67,6 +71,7 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
         id: StoredValue::new(id.clone()),
         detail,
         joined,
+        form: RwSignal::new(None),
         settle: Settle::new(SETTLE),
     };
     provide_context(open);
@@ -94,6 +99,7 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
     });
     live.on_resync(move || open.refetch_soon());
 
+    let loaded = Memo::new(move |_| detail.with(Option::is_some));
     let navigate = use_navigate();
     let close = move |_| navigate(&view.get_untracked().href(None), Default::default());
     let on_keydown = {
@@ -113,17 +119,21 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
             data-testid="detail-panel"
             on:keydown=on_keydown
         >
-            {move || match (detail.get(), load_error.get()) {
-                (Some(_), _) => {
+            // Drawn once the conversation has loaded, and not again when it changes: each
+            // part follows the detail itself, so a refetch keeps the thread and a half-typed form.
+            {move || match (loaded.get(), load_error.get()) {
+                (true, _) => {
                     view! {
                         <header::Header on_close=close.clone() />
+                        <delegation::PendingDelegation />
+                        <forms::OpenForm />
                         <thread::Thread />
                         <composer::Composer />
                     }
                         .into_any()
                 }
-                (None, Some(error)) => view! { <PanelError error retry=load /> }.into_any(),
-                (None, None) => view! { <PanelLoading /> }.into_any(),
+                (false, Some(error)) => view! { <PanelError error retry=load /> }.into_any(),
+                (false, None) => view! { <PanelLoading /> }.into_any(),
             }}
         </aside>
     }
