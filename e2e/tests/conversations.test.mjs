@@ -237,3 +237,26 @@ test('capture a lead from the pre-chat form, delegate (rejected, then accepted) 
   await owner.context().close();
   await bea.context().close();
 });
+
+test('a server restart cuts the event socket; the page reconnects and shows what happened meanwhile', async () => {
+  const visitor = await openVisitor(chrome.browser, server, widgetKey);
+  const ack = await visitor.say('Are you open on Sundays?');
+  const id = ack.conversation_id;
+  const page = await agentOn(`/conversations/${id}`, server.email, server.password);
+  await page.getByTestId('message').filter({ hasText: 'Sundays' }).waitFor();
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  await visitor.close();
+  await server.restart();
+  // The visitor returns (same token, same conversation) and writes at once, while the agent's
+  // page is still reconnecting: the message reaches the open thread without a reload.
+  const again = await openVisitor(chrome.browser, server, widgetKey, visitor.welcome.token);
+  const second = await again.say('Hello again after the restart');
+  assert.equal(second.conversation_id, id);
+  await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+  await page.getByTestId('message').filter({ hasText: 'after the restart' }).waitFor();
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+  assert.deepEqual(page.errors, []);
+  await again.close();
+  await page.context().close();
+});

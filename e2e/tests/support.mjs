@@ -9,22 +9,10 @@ import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/**
- * Starts the server with a demo workspace (and any extra environment); resolves with its URL
- * and the printed sign-in.
- */
-export async function startServer(extraEnv = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
+/** Runs the `api` binary; resolves once it listens, with what it printed (URL, demo sign-in). */
+async function spawnApi(env, { needLogin }) {
   const child = spawn(join(root, 'target', 'debug', 'api'), [], {
-    env: {
-      PATH: process.env.PATH,
-      BIND: '127.0.0.1:0',
-      DATA_DIR: dataDir,
-      DEMO_SEED: '1',
-      DASHBOARD_DIR: join(root, 'frontend', 'dashboard', 'dist'),
-      LOG: 'warn',
-      ...extraEnv,
-    },
+    env: { PATH: process.env.PATH, DEMO_SEED: '1', LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout });
@@ -39,17 +27,42 @@ export async function startServer(extraEnv = {}) {
       if (email) printed.email = email[1];
       const password = line.match(/^\s*password:\s+(\S+)/);
       if (password) printed.password = password[1];
-      if (printed.url && printed.email && printed.password) {
+      if (printed.url && (!needLogin || (printed.email && printed.password))) {
         clearTimeout(timer);
         done();
       }
     });
   });
+  return { child, printed };
+}
+
+async function stopApi(child) {
+  child.kill('SIGTERM');
+  await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
+}
+
+/**
+ * Starts the server with a demo workspace (and any extra environment); resolves with its URL,
+ * the printed sign-in, `restart()` (same address, same data: the pages stay open) and `stop()`.
+ */
+export async function startServer(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
+  const env = {
+    BIND: '127.0.0.1:0',
+    DATA_DIR: dataDir,
+    DASHBOARD_DIR: join(root, 'frontend', 'dashboard', 'dist'),
+    ...extraEnv,
+  };
+  let { child, printed } = await spawnApi(env, { needLogin: true });
   return {
     ...printed,
+    async restart() {
+      await stopApi(child);
+      const bind = new URL(printed.url).host;
+      ({ child } = await spawnApi({ ...env, BIND: bind }, { needLogin: false }));
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)));
+      await stopApi(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -125,13 +138,15 @@ export async function apiLogin(server, email, password) {
 
 /**
  * A website visitor on the visitor socket, driven from a page of its own in Chromium (the
- * widget comes with its own issue). `frames` collects what the server sends.
+ * widget comes with its own issue). `token` (from an earlier `welcome`) returns as the same
+ * visitor, to the same conversation.
  */
-export async function openVisitor(browser, server, widgetKey) {
+export async function openVisitor(browser, server, widgetKey, token = null) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(server.url + '/healthz');
-  const wsUrl = server.url.replace(/^http/, 'ws') + `/api/widget/v1/ws?key=${encodeURIComponent(widgetKey)}`;
+  const wsUrl = server.url.replace(/^http/, 'ws') + `/api/widget/v1/ws?key=${encodeURIComponent(widgetKey)}`
+    + (token ? `&token=${encodeURIComponent(token)}` : '');
   const welcome = await page.evaluate((url) => new Promise((done, fail) => {
     window.frames_ = [];
     const socket = new WebSocket(url);

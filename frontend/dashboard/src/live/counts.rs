@@ -38,7 +38,9 @@ impl LiveCounts {
 
     fn refresh(self) {
         spawn_local(async move {
-            let channel = self.channel.get_untracked();
+            let Some(channel) = self.channel.try_get_untracked() else {
+                return;
+            };
             // A failed fetch keeps the last figures; the next event or resync fetches again.
             if let Ok(counts) = api::conversations::counts(None).await {
                 if channel.is_none() {

@@ -21,15 +21,18 @@ impl Settle {
     }
 
     /// Schedules `job` unless a run is already scheduled (the scheduled one will do).
+    /// Nothing runs once the owner is gone (the panel closed, the page left): the job would
+    /// only write to what is no longer shown.
     pub fn soon(self, job: impl FnOnce() + 'static) {
-        if self.scheduled.get_value() {
+        if self.scheduled.try_get_value() != Some(false) {
             return;
         }
         self.scheduled.set_value(true);
         set_timeout(
             move || {
-                self.scheduled.set_value(false);
-                job();
+                if self.scheduled.try_set_value(false).is_none() {
+                    job();
+                }
             },
             self.delay,
         );

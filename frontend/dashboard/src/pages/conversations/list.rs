@@ -97,7 +97,8 @@ impl Rows {
         let cursor = self.next_cursor.get_untracked();
         spawn_local(async move {
             let page = api::conversations::list(view.tab, view.channel, cursor).await;
-            if self.generation.get_value() != generation {
+            // A newer view started meanwhile, or the page was left.
+            if self.generation.try_get_value() != Some(generation) {
                 return;
             }
             self.loading.set(false);

@@ -43,7 +43,10 @@ pub fn deliver(open: OpenConversation, state: ThreadState, client_id: String, bo
             body: Some(body),
             attachment_id: None,
         };
-        let sent = api::conversations::send(&open.id.get_value(), &request).await;
+        let Some(id) = open.id.try_get_value() else {
+            return;
+        };
+        let sent = api::conversations::send(&id, &request).await;
         match sent {
             Ok(message) => {
                 _ = state
@@ -86,7 +89,8 @@ pub fn Composer() -> impl IntoView {
         }
         last_typing.set_value(now);
         // Best effort: a lost typing signal only means the visitor sees no dots.
-        spawn_local(async move { _ = api::conversations::typing(&open.id.get_value()).await });
+        let id = open.id.get_value();
+        spawn_local(async move { _ = api::conversations::typing(&id).await });
     };
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {

@@ -78,7 +78,10 @@ fn LeadForm() -> impl IntoView {
             message: optional(message),
         };
         spawn_local(async move {
-            let saved = api::leads::capture(&open.id.get_value(), &request).await;
+            let Some(id) = open.id.try_get_value() else {
+                return;
+            };
+            let saved = api::leads::capture(&id, &request).await;
             _ = set_busy.try_set(false);
             match saved {
                 Ok(lead) => {
@@ -129,7 +132,9 @@ fn HandoffForm(form: PanelForm) -> impl IntoView {
             reason: optional(reason),
         };
         spawn_local(async move {
-            let id = open.id.get_value();
+            let Some(id) = open.id.try_get_value() else {
+                return;
+            };
             let outcome = if transfer {
                 api::handoffs::transfer(&id, &request).await.map(|detail| {
                     _ = open.detail.try_set(Some(detail));

@@ -174,7 +174,9 @@ fn Actions() -> impl IntoView {
         busy.set(Some(what));
         error.set(None);
         spawn_local(async move {
-            let id = open.id.get_value();
+            let Some(id) = open.id.try_get_value() else {
+                return;
+            };
             let outcome = match what {
                 Busy::Joining => join(&id, may_override, holder_name(open)).await,
                 Busy::Leaving => act(&id, Action::Leave).await,

@@ -44,7 +44,9 @@ impl OpenConversation {
     pub fn refetch_soon(self) {
         self.settle.soon(move || {
             spawn_local(async move {
-                let id = self.id.get_value();
+                let Some(id) = self.id.try_get_value() else {
+                    return;
+                };
                 // A failed refetch keeps what is shown; the next event tries again.
                 if let Ok(detail) = api::conversations::detail(&id).await {
                     _ = self.detail.try_set(Some(detail));
@@ -79,7 +81,10 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
 
     let load = move || {
         spawn_local(async move {
-            match api::conversations::detail(&open.id.get_value()).await {
+            let Some(id) = open.id.try_get_value() else {
+                return;
+            };
+            match api::conversations::detail(&id).await {
                 Ok(d) => {
                     _ = detail.try_set(Some(d));
                     _ = load_error.try_set(None);
@@ -91,8 +96,11 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
     load();
     let live = use_live_updates();
     live.on_event(move |event| {
-        let about_this =
-            row_of(&event.payload).is_some_and(|row| row.id.as_str() == open.id.get_value());
+        let about_this = row_of(&event.payload).is_some_and(|row| {
+            open.id
+                .try_with_value(|id| row.id.as_str() == id)
+                .unwrap_or(false)
+        });
         if about_this {
             open.refetch_soon();
         }

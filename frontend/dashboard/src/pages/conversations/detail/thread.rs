@@ -53,7 +53,8 @@ impl ThreadState {
 
     /// Adds a message once, wherever it came from (the send's answer or the event).
     pub fn add(self, message: MessageView) {
-        self.messages.update(|messages| {
+        // `try_`: the answer to a send may arrive after the panel closed.
+        _ = self.messages.try_update(|messages| {
             if !messages.iter().any(|m| m.id == message.id) {
                 messages.push(message);
             }
@@ -70,15 +71,18 @@ pub fn Thread() -> impl IntoView {
     let unseen = RwSignal::new(0_usize);
     let visitor_typing = RwSignal::new(None::<u64>);
 
+    // Runs a frame later, when the panel may have closed.
     let scroll_to_bottom = move || {
-        if let Some(el) = log.get_untracked() {
+        if let Some(el) = log.try_get_untracked().flatten() {
             el.set_scroll_top(el.scroll_height());
         }
-        unseen.set(0);
+        _ = unseen.try_set(0);
     };
     // The newest page first; later scroll-ups fetch older ones.
     spawn_local(async move {
-        let id = open.id.get_value();
+        let Some(id) = open.id.try_get_value() else {
+            return;
+        };
         if let Ok(page) = api::conversations::messages(&id, None).await {
             _ = state.older_cursor.try_set(page.next_cursor);
             _ = state.messages.try_update(|m| {
@@ -98,7 +102,10 @@ pub fn Thread() -> impl IntoView {
     let live = use_live_updates();
     live.on_event(move |event| match &event.payload {
         EventPayload::MessageCreated(created)
-            if created.message.conversation_id.as_str() == open.id.get_value() =>
+            if open
+                .id
+                .try_with_value(|id| created.message.conversation_id.as_str() == id)
+                .unwrap_or(false) =>
         {
             let was_at_bottom = at_bottom.get_untracked();
             state.add(created.message.clone());
@@ -112,14 +119,17 @@ pub fn Thread() -> impl IntoView {
             }
         }
         EventPayload::Typing(typing)
-            if typing.conversation_id.as_str() == open.id.get_value()
+            if open
+                .id
+                .try_with_value(|id| typing.conversation_id.as_str() == id)
+                .unwrap_or(false)
                 && typing.sender == Sender::Customer =>
         {
             let stamp = js_sys::Date::now() as u64;
             visitor_typing.set(Some(stamp));
             set_timeout(
                 move || {
-                    if visitor_typing.get_untracked() == Some(stamp) {
+                    if visitor_typing.try_get_untracked() == Some(Some(stamp)) {
                         _ = visitor_typing.try_set(None);
                     }
                 },
@@ -138,15 +148,18 @@ pub fn Thread() -> impl IntoView {
         }
         state.loading_older.set(true);
         spawn_local(async move {
-            let page = api::conversations::messages(&open.id.get_value(), Some(cursor)).await;
+            let Some(id) = open.id.try_get_value() else {
+                return;
+            };
+            let page = api::conversations::messages(&id, Some(cursor)).await;
             _ = state.loading_older.try_set(false);
             let Ok(page) = page else { return };
-            let Some(el) = log.get_untracked() else {
+            let Some(el) = log.try_get_untracked().flatten() else {
                 return;
             };
             let before = el.scroll_height() - el.scroll_top();
-            state.older_cursor.set(page.next_cursor);
-            state.messages.update(|m| {
+            _ = state.older_cursor.try_set(page.next_cursor);
+            _ = state.messages.try_update(|m| {
                 let mut older = page.items;
                 older.retain(|o| !m.iter().any(|x| x.id == o.id));
                 m.splice(0..0, older);
