@@ -21,6 +21,13 @@ before(async () => {
   chrome = await launchBrowser();
   const owner = await apiLogin(server, server.email, server.password);
   widgetKey = owner.me.tenant.widget_key;
+  for (const [shortcut, title, body] of [
+    ['shipping', 'Shipping times', 'Orders ship within 2 working days.'],
+    ['refund', 'Refunds', 'Refunds reach your card in 5 days.'],
+  ]) {
+    const created = await api(server, 'POST', '/api/v1/quick-replies', { token: owner.token, body: { shortcut, title, body } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+  }
   // A second member: an agent.
   const invite = await api(server, 'POST', '/api/v1/team/invitations', {
     token: owner.token,
@@ -115,6 +122,18 @@ test('a chat goes from a new conversation to resolved, live in two agents’ das
   const thread = await api(server, 'GET', `/api/v1/conversations/${id}/messages`, { token: (await apiLogin(server, server.email, server.password)).token });
   await row(agent, id).getByTestId('message-count').filter({ hasText: String(thread.body.items.length) }).waitFor();
   await agent.screenshot({ path: join(shots, 'conversations-thread.png') });
+
+  // `/` opens the quick replies, filtered as one types; Enter inserts, Enter again sends.
+  const composer = agent.getByTestId('composer');
+  await composer.pressSequentially('/');
+  await agent.getByTestId('quick-reply').nth(1).waitFor();
+  await composer.pressSequentially('shi');
+  await agent.waitForFunction(() => document.querySelectorAll('[data-testid="quick-reply"]').length === 1);
+  await agent.screenshot({ path: join(shots, 'conversations-quick-replies.png') });
+  await composer.press('Enter');
+  assert.equal(await composer.inputValue(), 'Orders ship within 2 working days.');
+  await composer.press('Enter');
+  await visitor.waitFor((f, body) => f.type === 'message' && f.message.body === body, 'Orders ship within 2 working days.');
 
   // Resolving: the visitor is told, and the conversation is on the Resolved tab.
   await agent.getByTestId('resolve').click();

@@ -11,6 +11,7 @@ pub mod handoffs;
 pub mod invitations;
 pub mod leads;
 pub mod me;
+pub mod quick_replies;
 pub mod session;
 
 pub use error::ApiError;

@@ -8,7 +8,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use switchboard_types::messages::SendMessageRequest;
+use switchboard_types::quick_replies::QuickReplyView;
 
+use super::quick_replies::{self, QuickReplyMenu};
 use super::thread::{Pending, ThreadState};
 use super::OpenConversation;
 use crate::api;
@@ -92,7 +94,28 @@ pub fn Composer() -> impl IntoView {
         let id = open.id.get_value();
         spawn_local(async move { _ = api::conversations::typing(&id).await });
     };
+    let menu = QuickReplyMenu::new(text);
+    let insert = move |reply: QuickReplyView| {
+        text.set(reply.body);
+        if let Some(el) = input.get_untracked() {
+            _ = el.focus();
+        }
+    };
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && menu.shown.get_untracked().is_some() {
+            // Closes the menu (by dropping the `/` command), not the panel.
+            event.prevent_default();
+            text.set(String::new());
+            return;
+        }
+        let (handled, chosen) = menu.key(&event.key());
+        if handled {
+            event.prevent_default();
+            if let Some(reply) = chosen {
+                insert(reply);
+            }
+            return;
+        }
         if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
             event.prevent_default();
             send();
@@ -123,6 +146,7 @@ pub fn Composer() -> impl IntoView {
                 send();
             }
         >
+            <quick_replies::Menu menu insert />
             <label class="visually-hidden" for="composer-input">
                 "Message"
             </label>

@@ -239,7 +239,6 @@ fn Actions() -> impl IntoView {
                     }
                 }
             }}
-            <span class="actions-spacer"></span>
             <FormButton form=PanelForm::Lead label="Capture Lead" class="button button-info" testid="capture-lead" />
             {move || {
                 (open.joined.get() && !resolved())

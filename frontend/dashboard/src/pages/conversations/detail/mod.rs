@@ -7,6 +7,7 @@ mod composer;
 mod delegation;
 mod forms;
 mod header;
+mod quick_replies;
 mod thread;
 
 use std::time::Duration;
