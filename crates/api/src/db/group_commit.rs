@@ -346,10 +346,13 @@ mod tests {
     /// A writer on a fresh database file with one table whose values must be unique, and a
     /// first write that holds the writer for a moment, so the writes queued meanwhile are
     /// committed together in the next batch.
+    /// A writer whose thread is busy until `go` is sent, so writes submitted meanwhile are
+    /// taken as one batch. (A fixed sleep let a loaded machine commit the first write alone.)
     fn held_writer() -> (
         GroupCommit,
         tempfile::TempDir,
         tokio::sync::oneshot::Receiver<()>,
+        std::sync::mpsc::Sender<()>,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
@@ -359,11 +362,12 @@ mod tests {
             .unwrap();
         let writer = GroupCommit::start(conn, path).unwrap();
         let (held, released) = tokio::sync::oneshot::channel();
+        let (go, wait) = std::sync::mpsc::channel::<()>();
         writer
             .submit(
                 Guard::Savepoint,
-                |_| {
-                    std::thread::sleep(std::time::Duration::from_millis(200));
+                move |_| {
+                    let _ = wait.recv_timeout(std::time::Duration::from_secs(10));
                     Ok(())
                 },
                 move |_: Result<(), AppError>| {
@@ -371,7 +375,7 @@ mod tests {
                 },
             )
             .unwrap();
-        (writer, dir, released)
+        (writer, dir, released, go)
     }
 
     fn insert(conn: &mut DbConnection, x: i64) -> Result<(), AppError> {
@@ -403,11 +407,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_write_in_a_savepoint_rolls_back_alone() {
-        let (writer, _dir, released) = held_writer();
-        let (first, failing, last) = tokio::join!(
+        let (writer, _dir, released, go) = held_writer();
+        // join! polls in order: the three writes are submitted before the writer is let go.
+        let (first, failing, last, ()) = tokio::join!(
             writer.write(Guard::Savepoint, |conn| insert(conn, 1), |_| {}),
             writer.write(Guard::Savepoint, insert_then_fail(2), |_| {}),
             writer.write(Guard::Savepoint, |conn| insert(conn, 3), |_| {}),
+            async { go.send(()).unwrap() },
         );
         released.await.unwrap();
         assert!(first.is_ok() && last.is_ok());
@@ -417,11 +423,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_write_without_a_savepoint_rolls_back_its_batch() {
-        let (writer, _dir, released) = held_writer();
-        let (first, failing, last) = tokio::join!(
+        let (writer, _dir, released, go) = held_writer();
+        let (first, failing, last, ()) = tokio::join!(
             writer.write(Guard::None, |conn| insert(conn, 1), |_| {}),
             writer.write(Guard::None, insert_then_fail(2), |_| {}),
             writer.write(Guard::Savepoint, |conn| insert(conn, 3), |_| {}),
+            async { go.send(()).unwrap() },
         );
         released.await.unwrap();
         let failed = format!("{:?}", failing.unwrap_err());
