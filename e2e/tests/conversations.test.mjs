@@ -57,6 +57,13 @@ async function agentOn(path, email, password) {
   return page;
 }
 
+/** Ends a test: no page logged a console error; visitors and browser contexts are closed. */
+async function finish({ pages, visitors }) {
+  for (const page of pages) assert.deepEqual(page.errors, [], page.url());
+  for (const visitor of visitors) await visitor.close();
+  for (const page of pages) await page.context().close();
+}
+
 /** The ids of the list's rows, top first. */
 function rowIds(page) {
   return page.getByTestId('conversation-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
@@ -150,11 +157,7 @@ test('a chat goes from a new conversation to resolved, live in two agents’ das
   await agent.getByTestId('reopen').waitFor();
   assert.equal(await agent.locator('[data-testid="tab-resolved"][aria-current="page"]').count(), 1);
 
-  assert.deepEqual(owner.errors, []);
-  assert.deepEqual(agent.errors, []);
-  await visitor.close();
-  await owner.context().close();
-  await agent.context().close();
+  await finish({ pages: [owner, agent], visitors: [visitor] });
 });
 
 test('the list is one tab stop: arrows move, Enter opens, Esc closes', async () => {
@@ -182,9 +185,7 @@ test('the list is one tab stop: arrows move, Enter opens, Esc closes', async () 
   await page.keyboard.press('Escape');
   await page.waitForURL(/\/conversations$/);
   assert.equal(await page.getByTestId('detail-panel').count(), 0);
-  assert.deepEqual(page.errors, []);
-  for (const visitor of visitors) await visitor.close();
-  await page.context().close();
+  await finish({ pages: [page], visitors });
 });
 
 test('capture a lead from the pre-chat form, delegate (rejected, then accepted) and transfer back', async () => {
@@ -250,11 +251,7 @@ test('capture a lead from the pre-chat form, delegate (rejected, then accepted) 
   assert.equal(await bea.getByTestId('resolve').count(), 0, 'an agent cannot resolve what another holds');
   await visitor.waitFor((f, name) => f.type === 'agent_joined' && f.agent_name === name, 'Demo Owner');
 
-  assert.deepEqual(owner.errors, []);
-  assert.deepEqual(bea.errors, []);
-  await visitor.close();
-  await owner.context().close();
-  await bea.context().close();
+  await finish({ pages: [owner, bea], visitors: [visitor] });
 });
 
 test('a server restart cuts the event socket; the page reconnects and shows what happened meanwhile', async () => {
@@ -275,7 +272,5 @@ test('a server restart cuts the event socket; the page reconnects and shows what
   await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
   await page.getByTestId('message').filter({ hasText: 'after the restart' }).waitFor();
   assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
-  assert.deepEqual(page.errors, []);
-  await again.close();
-  await page.context().close();
+  await finish({ pages: [page], visitors: [again] });
 });

@@ -1,4 +1,4 @@
-//! Form pieces shared by the sign-in and invitation screens: labelled fields that show their
+//! Form pieces shared by the sign-in, invitation and panel forms: labelled fields that show their
 //! own error, the error banner, and the submit button with its busy state.
 
 use std::collections::HashMap;
@@ -35,6 +35,11 @@ impl FormProblem {
     }
 }
 
+/// The message for field `name` of the last failed submit, if any.
+pub fn field_error(problem: RwSignal<FormProblem>, name: &'static str) -> Memo<Option<String>> {
+    Memo::new(move |_| problem.with(|p| p.fields.get(name).cloned()))
+}
+
 /// A labelled input bound to `value`, showing `problem`'s message for `name` under it.
 #[component]
 pub fn Field(
@@ -50,7 +55,7 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let error = Memo::new(move |_| problem.with(|p| p.fields.get(name).cloned()));
+    let error = field_error(problem, name);
     let described_by = {
         let error_id = error_id.clone();
         move || error.get().map(|_| error_id.clone())

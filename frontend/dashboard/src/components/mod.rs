@@ -1,5 +1,6 @@
 //! Pieces of the interface named after what the person sees.
 
+pub mod action_button;
 pub mod auth_layout;
 pub mod availability_toggle;
 pub mod conversation_badges;

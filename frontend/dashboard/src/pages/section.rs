@@ -11,21 +11,21 @@ use crate::components::not_found::NotFoundPanel;
 use crate::components::shell::use_member;
 
 /// What the section is for, and what its placeholder says until its screen lands.
+#[derive(Clone, Copy)]
 struct SectionCopy {
     purpose: &'static str,
     placeholder_body: &'static str,
 }
 
-fn copy(section: Section) -> SectionCopy {
+/// `None` for the sections whose screen has landed: their own routes draw them.
+fn placeholder(section: Section) -> Option<SectionCopy> {
     let (purpose, placeholder_body) = match section {
         Section::Overview => (
             "How your AI agent and your team are doing, at a glance.",
             "Cards and 14-day charts of sessions, messages, bookings and resolutions will be shown here; the figures are already being counted.",
         ),
-        Section::Conversations => (
-            "Live chats with visitors on your website and on WhatsApp.",
-            "The live conversation list will be shown here; chats your visitors start are already being recorded.",
-        ),
+        // Its own route draws it.
+        Section::Conversations => return None,
         Section::Tickets => (
             "Follow-ups that need more than one reply.",
             "Tickets opened from conversations will be listed here.",
@@ -71,10 +71,10 @@ fn copy(section: Section) -> SectionCopy {
             "Your plan and invoices will be shown here.",
         ),
     };
-    SectionCopy {
+    Some(SectionCopy {
         purpose,
         placeholder_body,
-    }
+    })
 }
 
 #[component]
@@ -92,15 +92,16 @@ pub fn SectionPage() -> impl IntoView {
     move || match section.get() {
         None => view! { <NotFoundPanel /> }.into_any(),
         Some(section) if allowed.with(|sections| sections.contains(&section)) => {
-            view! { <SectionHome section /> }.into_any()
+            placeholder(section)
+                .map(|copy| view! { <SectionHome section copy /> })
+                .into_any()
         }
         Some(section) => view! { <NoAccess section role=member.role() /> }.into_any(),
     }
 }
 
 #[component]
-fn SectionHome(section: Section) -> impl IntoView {
-    let copy = copy(section);
+fn SectionHome(section: Section, copy: SectionCopy) -> impl IntoView {
     view! {
         <div class="section-page">
             <header class="page-header">

@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use switchboard_types::conversations::ConversationRow;
 
+use super::paging::Paging;
 use super::row::{on_tab, Row, ROW_HEIGHT};
 use super::View;
 use crate::api::{self, ApiError};
@@ -39,10 +40,8 @@ struct Entry {
 struct Rows {
     entries: RwSignal<Vec<Entry>>,
     by_id: StoredValue<HashMap<String, RwSignal<ConversationRow>>>,
-    next_cursor: RwSignal<Option<String>>,
-    loading: RwSignal<bool>,
-    /// The first page has arrived (until then a skeleton shows).
-    loaded: RwSignal<bool>,
+    /// Until the first page arrives a skeleton shows.
+    paging: Paging,
     error: RwSignal<Option<ApiError>>,
     /// Conversations that arrived while the agent was scrolled away: the pill.
     arrived: RwSignal<Vec<ConversationRow>>,
@@ -55,9 +54,7 @@ impl Rows {
         Rows {
             entries: RwSignal::new(Vec::new()),
             by_id: StoredValue::new(HashMap::new()),
-            next_cursor: RwSignal::new(None),
-            loading: RwSignal::new(false),
-            loaded: RwSignal::new(false),
+            paging: Paging::new(),
             error: RwSignal::new(None),
             arrived: RwSignal::new(Vec::new()),
             generation: StoredValue::new(0),
@@ -77,31 +74,24 @@ impl Rows {
         self.generation.update_value(|g| *g += 1);
         self.entries.set(Vec::new());
         self.by_id.set_value(HashMap::new());
-        self.next_cursor.set(None);
+        self.paging.reset();
         self.arrived.set(Vec::new());
-        self.loaded.set(false);
-        self.loading.set(false);
         self.error.set(None);
         self.load_more(view);
     }
 
     /// Fetches the next page, unless one is on its way or there is none.
     fn load_more(self, view: View) {
-        if self.loading.get_untracked()
-            || (self.loaded.get_untracked() && self.next_cursor.with_untracked(Option::is_none))
-        {
+        let Some(cursor) = self.paging.start() else {
             return;
-        }
-        self.loading.set(true);
+        };
         let generation = self.generation.get_value();
-        let cursor = self.next_cursor.get_untracked();
         spawn_local(async move {
             let page = api::conversations::list(view.tab, view.channel, cursor).await;
             // A newer view started meanwhile, or the page was left.
             if self.generation.try_get_value() != Some(generation) {
                 return;
             }
-            self.loading.set(false);
             match page {
                 Ok(page) => {
                     let fresh: Vec<Entry> = page
@@ -111,11 +101,13 @@ impl Rows {
                         .map(|row| self.entry(row))
                         .collect();
                     self.entries.update(|entries| entries.extend(fresh));
-                    self.next_cursor.set(page.next_cursor);
+                    self.paging.arrived(page.next_cursor);
                     self.error.set(None);
-                    self.loaded.set(true);
                 }
-                Err(error) => self.error.set(Some(error)),
+                Err(error) => {
+                    self.paging.failed();
+                    self.error.set(Some(error));
+                }
             }
         });
     }
@@ -140,7 +132,7 @@ impl Rows {
             return;
         }
         let listed = on_tab(row, view.tab) && view.channel.is_none_or(|c| c == row.channel);
-        if !listed || !self.loaded.get_untracked() {
+        if !listed || !self.paging.loaded_untracked() {
             return;
         }
         if at_top {
@@ -193,8 +185,7 @@ pub fn ConversationList(view: Memo<View>, open: Memo<Option<String>>) -> impl In
     Effect::new(move || {
         let (_, end) = window.get();
         let len = rows.entries.with(Vec::len);
-        if rows.loaded.get() && end + PREFETCH_ROWS >= len && rows.next_cursor.with(Option::is_some)
-        {
+        if rows.paging.loaded() && end + PREFETCH_ROWS >= len && rows.paging.has_more() {
             rows.load_more(view.get_untracked());
         }
     });
@@ -372,7 +363,7 @@ fn ListState(rows: Rows, view: Memo<View>) -> impl IntoView {
             }
             .into_any();
         }
-        if !rows.loaded.get() {
+        if !rows.paging.loaded() {
             return view! {
                 <div class="list-skeleton" aria-busy="true" aria-label="Loading conversations">
                     {(0..8).map(|_| view! { <div class="skeleton skeleton-row"></div> }).collect_view()}

@@ -5,6 +5,7 @@
 mod detail;
 mod filters;
 mod list;
+mod paging;
 mod row;
 
 use leptos::prelude::*;

@@ -8,6 +8,7 @@ use switchboard_types::handoffs::HandoffView;
 use super::OpenConversation;
 use crate::api;
 use crate::api::handoffs::Decision;
+use crate::components::action_button::ActionButton;
 use crate::components::shell::use_member;
 
 #[component]
@@ -24,18 +25,19 @@ pub fn PendingDelegation() -> impl IntoView {
 fn DelegationAlert(delegation: HandoffView) -> impl IntoView {
     let open = expect_context::<OpenConversation>();
     let me = use_member().0.with_untracked(|m| m.user.id.clone());
-    let busy = RwSignal::new(false);
+    let busy = RwSignal::new(None::<Decision>);
     let error = RwSignal::new(None::<String>);
     let id = delegation.id.to_string();
+    let id = StoredValue::new(id);
     let decide = move |decision: Decision| {
-        if busy.get_untracked() {
+        if busy.get_untracked().is_some() {
             return;
         }
-        busy.set(true);
-        let id = id.clone();
+        busy.set(Some(decision));
+        let id = id.get_value();
         spawn_local(async move {
             let outcome = api::handoffs::decide(&id, decision).await;
-            _ = busy.try_set(false);
+            _ = busy.try_set(None);
             match outcome {
                 Ok(_) => _ = error.try_set(None),
                 Err(failure) => _ = error.try_set(Some(failure.message())),
@@ -57,23 +59,6 @@ fn DelegationAlert(delegation: HandoffView) -> impl IntoView {
             delegation.to.name
         )
     };
-    let button = {
-        let decide = decide.clone();
-        move |decision: Decision, label: &'static str, class: &'static str, testid: &'static str| {
-            let decide = decide.clone();
-            view! {
-                <button
-                    type="button"
-                    class=class
-                    data-testid=testid
-                    disabled=move || busy.get()
-                    on:click=move |_| decide(decision)
-                >
-                    {label}
-                </button>
-            }
-        }
-    };
     view! {
         <div class="delegation-alert" role="alert" data-testid="delegation-alert">
             <p>
@@ -85,11 +70,13 @@ fn DelegationAlert(delegation: HandoffView) -> impl IntoView {
                 {for_me
                     .then(|| {
                         view! {
-                            {button(Decision::Accept, "Accept", "button button-primary", "delegation-accept")}
-                            {button(Decision::Reject, "Reject", "button", "delegation-reject")}
+                            <ActionButton what=Decision::Accept class="button button-primary" testid="delegation-accept" idle="Accept" doing="Accepting…" busy run=decide />
+                            <ActionButton what=Decision::Reject class="button" testid="delegation-reject" idle="Reject" doing="Rejecting…" busy run=decide />
                         }
                     })}
-                {from_me.then(|| button(Decision::Cancel, "Cancel delegation", "button", "delegation-cancel"))}
+                {from_me.then(|| view! {
+                    <ActionButton what=Decision::Cancel class="button" testid="delegation-cancel" idle="Cancel delegation" doing="Cancelling…" busy run=decide />
+                })}
             </div>
             {move || error.get().map(|m| view! { <p class="form-error">{m}</p> })}
         </div>

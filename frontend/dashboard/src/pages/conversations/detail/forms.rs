@@ -11,7 +11,7 @@ use switchboard_types::visitors::AgentSummary;
 
 use super::OpenConversation;
 use crate::api;
-use crate::components::form::{Field, FormError, FormProblem, SubmitButton};
+use crate::components::form::{field_error, Field, FormError, FormProblem, SubmitButton};
 use crate::components::shell::use_member;
 use crate::components::toast::use_toasts;
 
@@ -167,8 +167,8 @@ fn HandoffForm(form: PanelForm) -> impl IntoView {
             Err(error) => view! { <option disabled=true>{error.message()}</option> }.into_any(),
         })
     };
-    let target_error = Memo::new(move |_| problem.with(|p| p.fields.get("to_user_id").cloned()));
-    let reason_error = Memo::new(move |_| problem.with(|p| p.fields.get("reason").cloned()));
+    let target_error = field_error(problem, "to_user_id");
+    let reason_error = field_error(problem, "reason");
     let left = move || REASON_MAX as i64 - reason.with(|r| r.chars().count()) as i64;
     view! {
         <form class="panel-form" data-testid="handoff-form" on:submit=submit novalidate>

@@ -11,6 +11,7 @@ use super::forms::PanelForm;
 use super::OpenConversation;
 use crate::api::conversations::Action;
 use crate::api::{self, ApiError};
+use crate::components::action_button::ActionButton;
 use crate::components::conversation_badges::{ChannelIcon, Stars, StatusChip};
 use crate::components::shell::use_member;
 use crate::components::time;
@@ -263,30 +264,6 @@ fn Actions() -> impl IntoView {
         {move || error.get().map(|message| view! {
             <p class="form-error" role="alert" data-testid="action-error">{message}</p>
         })}
-    }
-}
-
-/// One of the panel's actions: disabled while any runs, its label saying what it is doing.
-#[component]
-fn ActionButton(
-    what: Busy,
-    class: &'static str,
-    testid: &'static str,
-    idle: &'static str,
-    doing: &'static str,
-    busy: RwSignal<Option<Busy>>,
-    run: impl Fn(Busy) + Copy + 'static,
-) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class=class
-            data-testid=testid
-            disabled=move || busy.get().is_some()
-            on:click=move |_| run(what)
-        >
-            {move || if busy.get() == Some(what) { doing } else { idle }}
-        </button>
     }
 }
 

@@ -41,17 +41,19 @@ pub struct OpenConversation {
 }
 
 impl OpenConversation {
+    /// Fetches the conversation and shows it; `None` when the panel closed meanwhile.
+    async fn fetch(self) -> Option<Result<(), ApiError>> {
+        let id = self.id.try_get_value()?;
+        let answer = api::conversations::detail(&id).await;
+        Some(answer.map(|detail| _ = self.detail.try_set(Some(detail))))
+    }
+
     /// Fetches the conversation again after the next quiet moment.
     pub fn refetch_soon(self) {
         self.settle.soon(move || {
             spawn_local(async move {
-                let Some(id) = self.id.try_get_value() else {
-                    return;
-                };
                 // A failed refetch keeps what is shown; the next event tries again.
-                if let Ok(detail) = api::conversations::detail(&id).await {
-                    _ = self.detail.try_set(Some(detail));
-                }
+                _ = self.fetch().await;
             })
         });
     }
@@ -82,15 +84,8 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
 
     let load = move || {
         spawn_local(async move {
-            let Some(id) = open.id.try_get_value() else {
-                return;
-            };
-            match api::conversations::detail(&id).await {
-                Ok(d) => {
-                    _ = detail.try_set(Some(d));
-                    _ = load_error.try_set(None);
-                }
-                Err(error) => _ = load_error.try_set(Some(error)),
+            if let Some(outcome) = open.fetch().await {
+                _ = load_error.try_set(outcome.err());
             }
         })
     };

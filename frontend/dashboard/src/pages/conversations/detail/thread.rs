@@ -13,6 +13,7 @@ use super::OpenConversation;
 use crate::api;
 use crate::components::live_updates::use_live_updates;
 use crate::components::time;
+use crate::pages::conversations::paging::Paging;
 
 /// How close to the bottom (px) still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 48;
@@ -35,9 +36,8 @@ pub struct Pending {
 pub struct ThreadState {
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
-    older_cursor: RwSignal<Option<String>>,
-    loaded: RwSignal<bool>,
-    loading_older: RwSignal<bool>,
+    /// The newest page first, then older ones as the agent scrolls up.
+    paging: Paging,
 }
 
 impl ThreadState {
@@ -45,9 +45,7 @@ impl ThreadState {
         ThreadState {
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
-            older_cursor: RwSignal::new(None),
-            loaded: RwSignal::new(false),
-            loading_older: RwSignal::new(false),
+            paging: Paging::new(),
         }
     }
 
@@ -79,24 +77,27 @@ pub fn Thread() -> impl IntoView {
         _ = unseen.try_set(0);
     };
     // The newest page first; later scroll-ups fetch older ones.
+    let first_page = state.paging.start();
     spawn_local(async move {
-        let Some(id) = open.id.try_get_value() else {
+        let (Some(id), Some(cursor)) = (open.id.try_get_value(), first_page) else {
             return;
         };
-        if let Ok(page) = api::conversations::messages(&id, None).await {
-            _ = state.older_cursor.try_set(page.next_cursor);
-            _ = state.messages.try_update(|m| {
-                let live: Vec<MessageView> = std::mem::take(m);
-                *m = page.items;
-                for message in live {
-                    if !m.iter().any(|x| x.id == message.id) {
-                        m.push(message);
-                    }
+        let Ok(page) = api::conversations::messages(&id, cursor).await else {
+            state.paging.failed();
+            return;
+        };
+        state.paging.arrived(page.next_cursor);
+        // Messages that arrived live while the page was on its way stay, after it.
+        _ = state.messages.try_update(|m| {
+            let live: Vec<MessageView> = std::mem::take(m);
+            *m = page.items;
+            for message in live {
+                if !m.iter().any(|x| x.id == message.id) {
+                    m.push(message);
                 }
-            });
-            _ = state.loaded.try_set(true);
-            request_animation_frame(scroll_to_bottom);
-        }
+            }
+        });
+        request_animation_frame(scroll_to_bottom);
     });
 
     let live = use_live_updates();
@@ -140,25 +141,22 @@ pub fn Thread() -> impl IntoView {
     });
 
     let load_older = move || {
-        let Some(cursor) = state.older_cursor.get_untracked() else {
+        let Some(cursor) = state.paging.start() else {
             return;
         };
-        if state.loading_older.get_untracked() {
-            return;
-        }
-        state.loading_older.set(true);
         spawn_local(async move {
             let Some(id) = open.id.try_get_value() else {
                 return;
             };
-            let page = api::conversations::messages(&id, Some(cursor)).await;
-            _ = state.loading_older.try_set(false);
-            let Ok(page) = page else { return };
+            let Ok(page) = api::conversations::messages(&id, cursor).await else {
+                state.paging.failed();
+                return;
+            };
+            state.paging.arrived(page.next_cursor);
             let Some(el) = log.try_get_untracked().flatten() else {
                 return;
             };
             let before = el.scroll_height() - el.scroll_top();
-            _ = state.older_cursor.try_set(page.next_cursor);
             _ = state.messages.try_update(|m| {
                 let mut older = page.items;
                 older.retain(|o| !m.iter().any(|x| x.id == o.id));
@@ -177,7 +175,7 @@ pub fn Thread() -> impl IntoView {
         if bottom {
             unseen.set(0);
         }
-        if el.scroll_top() < TOP_SLACK && state.loaded.get_untracked() {
+        if el.scroll_top() < TOP_SLACK && state.paging.loaded_untracked() {
             load_older();
         }
     };
@@ -205,11 +203,10 @@ pub fn Thread() -> impl IntoView {
                 data-testid="thread"
                 on:scroll=on_scroll
             >
-                {move || state.loading_older.get().then(|| view! {
-                    <p class="thread-note" role="status">"Loading earlier messages…"</p>
-                })}
-                {move || (!state.loaded.get()).then(|| view! {
-                    <p class="thread-note" role="status">"Loading messages…"</p>
+                {move || state.paging.loading().then(|| view! {
+                    <p class="thread-note" role="status">
+                        {if state.paging.loaded() { "Loading earlier messages…" } else { "Loading messages…" }}
+                    </p>
                 })}
                 <For each=move || state.messages.get() key=|m| m.id.to_string() let:message>
                     <Bubble message />
