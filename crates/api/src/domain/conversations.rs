@@ -19,6 +19,7 @@ use super::counting::one;
 use super::handoffs::withdraw_delegation;
 use super::member::Member;
 use super::messages::{check_resend, insert_message, message_views, NewMessage};
+use super::system_lines::{self, SystemLine};
 use super::views::{
     conversation_row, handoff_view, rating_view, visitor_details, WHATSAPP_WINDOW_HOURS,
 };
@@ -37,7 +38,7 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
-/// A page of the list, newest activity first.
+/// A page of the list: the longest wait first on Needs agent, newest activity first elsewhere.
 pub async fn list(
     state: &AppState,
     member: &Member,
@@ -60,10 +61,18 @@ pub async fn list(
         })
         .await?;
     let at = now();
+    let by_wait = store::conversations::sorts_by_wait(q.tab);
     Ok(validate::paginate(
         rows,
         q.limit,
-        |r| (r.conversation.last_activity_at, r.conversation.id.clone()),
+        |r| {
+            let c = &r.conversation;
+            let key = match c.needs_agent_since {
+                Some(since) if by_wait => since,
+                _ => c.last_activity_at,
+            };
+            (key, c.id.clone())
+        },
         |r| conversation_row(&r, at),
     ))
 }
@@ -212,8 +221,10 @@ pub async fn join(
             let after = rules::join(&before, &me).map_err(|r| refused(conn, tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             let conversation = row(conn, tenant, &id)?;
+            let mut taken_from = None;
             if let Some(previous) = before.assignee_id.as_deref().filter(|p| *p != me) {
                 let agent = agent_ref(conn, tenant, previous)?;
+                taken_from = Some(agent.name.clone());
                 outbox.emit(
                     EventPayload::AgentLeft(AgentChange {
                         conversation: conversation.clone(),
@@ -235,6 +246,20 @@ pub async fn join(
                 )?;
             }
             let agent = agent_ref(conn, tenant, &me)?;
+            let line = match &taken_from {
+                Some(from) => Some(SystemLine::TookOver {
+                    agent: &agent.name,
+                    from,
+                }),
+                // Joining again what one holds already changes nothing.
+                None if before.assignee_id.is_none() => {
+                    Some(SystemLine::Joined { agent: &agent.name })
+                }
+                None => None,
+            };
+            if let Some(line) = line {
+                system_lines::record(conn, outbox, &after, line)?;
+            }
             outbox.emit(
                 EventPayload::AgentJoined(AgentChange {
                     conversation,
@@ -248,7 +273,9 @@ pub async fn join(
         .await
 }
 
-/// The conditional UPDATE of the join lock, then the row (locked by that UPDATE).
+/// Takes the join lock and returns the conversation as it was before (its `assignee_id` is
+/// the previous holder), locked: by the conditional UPDATE when nobody held it, by a locking
+/// read when the member holds it already or takes it over.
 fn take_lock(
     conn: &mut Conn,
     tenant_id: &TenantId,
@@ -260,14 +287,20 @@ fn take_lock(
         return load_locked(conn, tenant_id, id);
     }
     if store::conversations::try_take(conn, tenant_id, id, me)? {
-        // The UPDATE holds the row lock now; the previous holder was nobody or me.
-        return load_locked(conn, tenant_id, id);
+        let mut before = load_locked(conn, tenant_id, id)?;
+        before.assignee_id = None;
+        return Ok(before);
     }
     match store::conversations::find(conn, tenant_id, id)? {
         Some(Conversation {
             assignee_id: Some(holder),
             ..
+        }) if holder == me => load_locked(conn, tenant_id, id),
+        Some(Conversation {
+            assignee_id: Some(holder),
+            ..
         }) => Err(locked_by(conn, tenant_id, &holder)),
+        // Released between the UPDATE and the read: the member may simply try again.
         Some(_) => Err(AppError::conflict(
             ErrorCode::ConversationLocked,
             "Locked by another agent.",
@@ -292,8 +325,14 @@ pub async fn leave(
             let after = rules::leave(&before, &me).map_err(|r| refused(conn, &tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             withdraw_delegation(conn, outbox, &before, &after)?;
-            let conversation = row(conn, &tenant, &id)?;
             let agent = agent_ref(conn, &tenant, &me)?;
+            system_lines::record(
+                conn,
+                outbox,
+                &after,
+                SystemLine::Left { agent: &agent.name },
+            )?;
+            let conversation = row(conn, &tenant, &id)?;
             outbox.emit(
                 EventPayload::AgentLeft(AgentChange {
                     conversation,
@@ -396,6 +435,9 @@ pub async fn resolve(
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
             withdraw_delegation(conn, outbox, &before, &after)?;
             bump_chart(conn, &after, at, one(|d| d.resolved = 1))?;
+            let by = actor_name(conn, &member2)?;
+            let line = SystemLine::Resolved { by: by.as_deref() };
+            system_lines::record(conn, outbox, &after, line)?;
             let conversation = row(conn, tenant, &id)?;
             outbox.emit(
                 EventPayload::ConversationResolved(conversation),
@@ -407,6 +449,14 @@ pub async fn resolve(
         .await
 }
 
+/// The display name of the member acting, `None` for an API key.
+fn actor_name(conn: &mut Conn, member: &Member) -> Result<Option<String>, AppError> {
+    match member.user_id_opt() {
+        Some(user_id) => Ok(Some(agent_ref(conn, &member.tenant_id, user_id)?.name)),
+        None => Ok(None),
+    }
+}
+
 /// Reopens a resolved conversation.
 pub async fn reopen(
     state: &AppState,
@@ -414,19 +464,23 @@ pub async fn reopen(
     id: String,
 ) -> Result<ConversationDetail, AppError> {
     member.require_section(Section::Conversations)?;
-    let tenant = member.tenant_id.clone();
+    let member2 = member.clone();
     state
         .transact(&member.tenant_id, move |conn, outbox| {
-            let before = load_locked(conn, &tenant, &id)?;
-            let after = rules::reopen(&before, now()).map_err(|r| refused(conn, &tenant, r))?;
+            let tenant = &member2.tenant_id;
+            let before = load_locked(conn, tenant, &id)?;
+            let after = rules::reopen(&before, now()).map_err(|r| refused(conn, tenant, r))?;
             save_counted(conn, Some(&before), &after, CounterDelta::default())?;
-            let conversation = row(conn, &tenant, &id)?;
+            let by = actor_name(conn, &member2)?;
+            let line = SystemLine::Reopened { by: by.as_deref() };
+            system_lines::record(conn, outbox, &after, line)?;
+            let conversation = row(conn, tenant, &id)?;
             outbox.emit(
                 EventPayload::ConversationUpdated(conversation),
                 Some(&id),
                 Some(&after.visitor_id),
             );
-            detail_in(conn, &tenant, &id)
+            detail_in(conn, tenant, &id)
         })
         .await
 }

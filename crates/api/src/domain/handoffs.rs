@@ -13,6 +13,7 @@ use super::conversation_state::{actor, agent_ref, load_locked, refused, row, sav
 use super::conversations::detail_in;
 use super::member::Member;
 use super::outbox::Outbox;
+use super::system_lines::{self, SystemLine};
 use super::validate;
 use super::views::handoff_view;
 use crate::clock::{new_id, now};
@@ -238,7 +239,21 @@ fn new_handoff(
     }
 }
 
-/// Emits a handoff event with the conversation's current row; returns the handoff's view.
+/// The thread's line for a handoff in its current status.
+fn handoff_line<'a>(handoff: &Handoff, from: Option<&'a str>, to: &'a str) -> SystemLine<'a> {
+    match (handoff.kind, handoff.status) {
+        (HandoffKind::Transfer, _) => SystemLine::Transferred { from, to },
+        (HandoffKind::Delegation, HandoffStatus::Accepted) => SystemLine::DelegationAccepted { to },
+        (HandoffKind::Delegation, HandoffStatus::Rejected) => SystemLine::DelegationRejected { to },
+        (HandoffKind::Delegation, HandoffStatus::Cancelled) => {
+            SystemLine::DelegationCancelled { to }
+        }
+        (HandoffKind::Delegation, _) => SystemLine::DelegationAsked { from, to },
+    }
+}
+
+/// Emits a handoff event with the conversation's current row, and its line in the thread;
+/// returns the handoff's view.
 fn emit(
     conn: &mut Conn,
     outbox: &mut Outbox,
@@ -251,6 +266,8 @@ fn emit(
         None => None,
     };
     let to = agent_ref(conn, &c.tenant_id, &handoff.to_user_id)?.name;
+    let line = handoff_line(handoff, from.as_deref(), &to);
+    system_lines::record(conn, outbox, c, line)?;
     let view = handoff_view(handoff, from, to);
     let conversation = row(conn, &c.tenant_id, &c.id)?;
     outbox.emit(

@@ -106,6 +106,14 @@ pub fn message_view(
     sender_name: String,
 ) -> MessageView {
     MessageView {
+        attachment: attachment.map(|a| attachment_view(state, a)),
+        ..message_view_without_file(m, sender_name)
+    }
+}
+
+/// A message's view without its attachment, which needs no file URL (a system line).
+pub fn message_view_without_file(m: &Message, sender_name: String) -> MessageView {
+    MessageView {
         id: m.id.clone().into(),
         conversation_id: m.conversation_id.clone().into(),
         sender: m.sender,
@@ -113,7 +121,7 @@ pub fn message_view(
         sender_name,
         kind: m.kind,
         body: m.body.clone(),
-        attachment: attachment.map(|a| attachment_view(state, a)),
+        attachment: None,
         payload: m
             .payload
             .as_deref()

@@ -15,6 +15,7 @@ use super::conversation_state::{bump_chart, row, save_counted};
 use super::counting::one;
 use super::messages::message_views;
 use super::outbox::Outbox;
+use super::system_lines::is_system_line;
 use super::validate;
 use super::views::{conversation_row, rating_view};
 use crate::clock::{new_id, now};
@@ -22,7 +23,10 @@ use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::conversations::Conversation;
 use crate::store::counters::CounterDelta;
-use crate::store::{self, ratings::Rating, tenants::Tenant, visitors::Visitor, Conn};
+use crate::store::{
+    self, attachments::Attachment, messages::Message, ratings::Rating, tenants::Tenant,
+    visitors::Visitor, Conn,
+};
 use switchboard_types::conversations::{Channel, ConversationState as State};
 use switchboard_types::settings::ReopenPolicy;
 
@@ -176,10 +180,7 @@ pub async fn welcome(
             let mut rows =
                 store::messages::page_before(conn, &ctx2.tenant_id, &c.id, None, WELCOME_MESSAGES)?;
             rows.reverse();
-            let messages = message_views(conn, &st, &c, rows)?
-                .iter()
-                .map(visitor_message)
-                .collect();
+            let messages = visitor_history(conn, &st, &c, rows)?;
             Ok((Some(visitor_conversation(conn, &c)?), messages))
         })
         .await?;
@@ -545,12 +546,23 @@ pub async fn sync(
                     rows
                 }
             };
-            Ok(message_views(conn, &st, &c, rows)?
-                .iter()
-                .map(visitor_message)
-                .collect())
+            visitor_history(conn, &st, &c, rows)
         })
         .await
+}
+
+/// Stored messages as the visitor sees them: the team's system lines left out.
+fn visitor_history(
+    conn: &mut Conn,
+    state: &AppState,
+    c: &Conversation,
+    mut rows: Vec<(Message, Option<Attachment>)>,
+) -> Result<Vec<VisitorMessage>, AppError> {
+    rows.retain(|(m, _)| !is_system_line(m.sender, m.kind));
+    Ok(message_views(conn, state, c, rows)?
+        .iter()
+        .map(visitor_message)
+        .collect())
 }
 
 /// The visitor's current conversation row (for presence).

@@ -30,7 +30,8 @@ pub struct ListParams {
     pub limit: Option<i64>,
 }
 
-/// The conversation list, newest activity first, keyset-paginated.
+/// The conversation list, keyset-paginated: on `needs_agent` the longest-waiting visitor first
+/// (by `needs_agent_since`), on every other tab the newest activity first.
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), params(ListParams), responses(
     (status = 200, body = Page<ConversationRow>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[get("/conversations")]

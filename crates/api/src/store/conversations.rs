@@ -187,7 +187,7 @@ pub fn find(conn: &mut Conn, tenant_id: &TenantId, id: &str) -> QueryResult<Opti
         .optional()
 }
 
-/// The join lock: takes the conversation for `user_id` only if nobody else holds it. One
+/// The join lock: takes the conversation for `user_id` only if nobody holds it. One
 /// conditional UPDATE, atomic on both engines and across server processes.
 pub fn try_take(
     conn: &mut Conn,
@@ -199,11 +199,7 @@ pub fn try_take(
         conversations::table
             .filter(conversations::tenant_id.eq(tenant_id.as_str()))
             .filter(conversations::id.eq(id))
-            .filter(
-                conversations::assignee_id
-                    .is_null()
-                    .or(conversations::assignee_id.eq(user_id)),
-            ),
+            .filter(conversations::assignee_id.is_null()),
     )
     .set(conversations::assignee_id.eq(user_id))
     .execute(conn)?;
@@ -276,7 +272,14 @@ fn tab_condition(tab: Tab) -> Option<&'static str> {
     }
 }
 
-/// One page of a tab, newest activity first, strictly after the `(last_activity_at, id)` cursor.
+/// The column a tab is listed by: when the visitor started waiting on Needs agent (the
+/// longest wait first), the latest activity elsewhere (newest first).
+pub fn sorts_by_wait(tab: Tab) -> bool {
+    tab == Tab::NeedsAgent
+}
+
+/// One page of a tab in its order (see [`sorts_by_wait`]), strictly after the cursor: a
+/// `(time, id)` pair of that order's column.
 pub fn page(
     conn: &mut Conn,
     tenant_id: &TenantId,
@@ -295,10 +298,6 @@ pub fn page(
             visitors::whatsapp_phone,
             users::name.nullable(),
         ))
-        .order((
-            conversations::last_activity_at.desc(),
-            conversations::id.desc(),
-        ))
         .limit(limit)
         .into_boxed();
     if let Some(condition) = tab_condition(tab) {
@@ -307,10 +306,24 @@ pub fn page(
     if let Some(channel) = channel {
         query = query.filter(conversations::channel.eq(channel.as_str()));
     }
+    // A row-value comparison lets both engines seek the tab's index instead of filtering.
+    // Waiting conversations always have `needs_agent_since` (the state machine sets it).
+    let seek = if sorts_by_wait(tab) {
+        query = query.order((
+            conversations::needs_agent_since.asc(),
+            conversations::id.asc(),
+        ));
+        "(conversations.needs_agent_since, conversations.id) > ("
+    } else {
+        query = query.order((
+            conversations::last_activity_at.desc(),
+            conversations::id.desc(),
+        ));
+        "(conversations.last_activity_at, conversations.id) < ("
+    };
     if let Some((at, id)) = after {
-        // A row-value comparison lets both engines seek the index instead of filtering.
         query = query.filter(
-            sql::<Bool>("(conversations.last_activity_at, conversations.id) < (")
+            sql::<Bool>(seek)
                 .bind::<Timestamp, _>(at)
                 .sql(", ")
                 .bind::<Text, _>(id)

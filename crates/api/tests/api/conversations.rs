@@ -65,9 +65,10 @@ both_dbs!(
             .iter()
             .filter_map(|m| m.body.as_deref())
             .collect();
+        let joined = format!("Member {} joined the conversation", agent.email);
         assert_eq!(
             bodies,
-            vec!["Hello, is anyone there?", "Hi! How can I help?"]
+            vec!["Hello, is anyone there?", &joined, "Hi! How can I help?"]
         );
 
         let resolved = as_agent.resolve(&id).await.unwrap();

@@ -3,11 +3,13 @@
 use switchboard_types::conversations::ConversationStatus;
 use switchboard_types::error::ErrorCode;
 use switchboard_types::handoffs::HandoffStatus;
+use switchboard_types::messages::{MessageKind, Sender};
 use switchboard_types::UserId;
 
 use crate::both_dbs;
 use crate::client::refused;
 use crate::helpers::*;
+use crate::sockets::VisitorSocket;
 
 /// A conversation held by `holder`.
 async fn held(app: &TestApp, owner: &Session, holder: &Session) -> String {
@@ -195,3 +197,69 @@ both_dbs!(handoff_rules, |backend| async move {
     );
     refused(as_b.accept("nope").await, 404, ErrorCode::NotFound);
 });
+
+/// A member's display name, as system lines show it.
+async fn name_of(app: &TestApp, who: &Session) -> String {
+    let me = app.get("/api/v1/me", &who.access).await.expect(200);
+    me.body["user"]["name"].as_str().unwrap().to_string()
+}
+
+both_dbs!(
+    the_thread_records_joins_handoffs_and_resolution_for_the_team_only,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let a = app.add_member(&owner, &email("a"), "agent").await;
+        let b = app.add_member(&owner, &email("b"), "agent").await;
+        let key = app.widget_key(&owner).await;
+        let (visitor, id) = app.visitor_says(&key, "hello").await;
+        let (as_owner, as_a, as_b) = (app.as_(&owner), app.as_(&a), app.as_(&b));
+        as_a.join(&id).await.unwrap();
+        as_a.join(&id).await.unwrap();
+        let asked = as_a.delegate(&id, &b, None).await.unwrap();
+        as_b.reject(asked.id.as_str()).await.unwrap();
+        as_a.transfer(&id, &b, None).await.unwrap();
+        as_owner.take_over(&id).await.unwrap();
+        as_owner.leave(&id).await.unwrap();
+        as_owner.resolve(&id).await.unwrap();
+        as_owner.reopen(&id).await.unwrap();
+
+        let (o, na, nb) = (
+            name_of(&app, &owner).await,
+            name_of(&app, &a).await,
+            name_of(&app, &b).await,
+        );
+        let thread = as_owner.messages(&id).await.unwrap().items;
+        let lines: Vec<String> = thread
+            .iter()
+            .filter(|m| m.sender == Sender::System)
+            .inspect(|m| assert_eq!(m.kind, MessageKind::Event))
+            .map(|m| m.body.clone().unwrap())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                format!("{na} joined the conversation"),
+                format!("{na} asked {nb} to take the conversation"),
+                format!("{nb} rejected the delegation"),
+                format!("{na} transferred the conversation to {nb}"),
+                format!("{o} took over the conversation from {nb}"),
+                format!("{o} left the conversation"),
+                format!("{o} resolved the conversation"),
+                format!("{o} reopened the conversation"),
+            ],
+            "joining again what one holds adds no line"
+        );
+        let detail = as_owner.detail(&id).await.unwrap();
+        assert_eq!(
+            detail.conversation.message_count, 1,
+            "system lines are not messages"
+        );
+
+        // The visitor's history is the conversation without the team's lines.
+        let back = VisitorSocket::connect(&app, &key, Some(&visitor.token)).await;
+        let history = back.welcome["messages"].as_array().unwrap();
+        assert_eq!(history.len(), 1, "{history:?}");
+        assert_eq!(history[0]["sender"], "customer");
+    }
+);

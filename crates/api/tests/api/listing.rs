@@ -88,14 +88,24 @@ both_dbs!(
                         );
                     }
                 }
-                // Newest activity first.
-                let times: Vec<&str> = rows
-                    .iter()
-                    .map(|r| r["last_activity_at"].as_str().unwrap())
-                    .collect();
+                // The longest wait first on Needs agent, newest activity first elsewhere.
+                let (column, longest_wait_first) = match tab {
+                    "needs_agent" => ("needs_agent_since", true),
+                    _ => ("last_activity_at", false),
+                };
+                let times: Vec<&str> = rows.iter().map(|r| r[column].as_str().unwrap()).collect();
                 let mut sorted = times.clone();
-                sorted.sort_by(|a, b| b.cmp(a));
-                assert_eq!(times, sorted, "tab {tab} is not newest first");
+                sorted.sort();
+                if !longest_wait_first {
+                    sorted.reverse();
+                }
+                assert_eq!(times, sorted, "tab {tab} is not ordered by {column}");
+                if tab == "needs_agent" && channel.is_none() {
+                    assert!(
+                        rows.len() > 7,
+                        "several pages of waiting visitors are walked"
+                    );
+                }
             }
         }
         let all = app

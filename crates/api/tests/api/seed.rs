@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use chrono::{Duration as ChronoDuration, NaiveDateTime};
+use chrono::{Duration as ChronoDuration, NaiveDateTime, SubsecRound};
 use switchboard_api::db::Db;
 use switchboard_api::domain::conversation_state::{bump_chart, save_counted};
 use switchboard_api::store::counters::{BucketDelta, CounterDelta};
@@ -44,10 +44,11 @@ pub struct Seeded {
 
 impl Seeded {
     /// An open widget conversation with one customer message, started at `at`.
+    /// Stored at microseconds, as the server stores every time (and as its cursors count).
     pub fn at(at: NaiveDateTime) -> Seeded {
         Seeded {
             channel: "widget",
-            started_at: at,
+            started_at: at.trunc_subsecs(6),
             status: "open",
             assignee: None,
             resolved_by: None,

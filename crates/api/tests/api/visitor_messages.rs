@@ -82,7 +82,9 @@ struct Counts {
 
 fn counts(pg: &mut PgConnection, conversation_id: &str) -> Counts {
     diesel::sql_query(
-        "SELECT (SELECT count(*) FROM messages WHERE conversation_id = $1) AS messages, \
+        // System lines ("… joined the conversation") are not messages of the conversation.
+        "SELECT (SELECT count(*) FROM messages WHERE conversation_id = $1 AND sender <> 'system') \
+          AS messages, \
          (SELECT message_count FROM conversations WHERE id = $1) AS message_count, \
          (SELECT count(*) FROM events e JOIN event_data d ON d.event_id = e.id \
           WHERE e.conversation_id = $1 AND e.kind = 'message.created' AND d.data = '{}') \
