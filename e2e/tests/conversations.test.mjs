@@ -104,6 +104,7 @@ test('a chat goes from a new conversation to resolved, live in two agents’ das
   await agent.getByTestId('join').click();
   await agent.getByTestId('live-indicator').waitFor();
   await visitor.waitFor((f) => f.type === 'agent_joined');
+  await agent.getByTestId('system-line').filter({ hasText: 'Bea Agent joined the conversation' }).waitFor();
 
   // The owner opens it too and finds it locked by Bea, with the choice to take it over.
   await row(owner, id).click();
@@ -127,7 +128,8 @@ test('a chat goes from a new conversation to resolved, live in two agents’ das
   assert.equal(await agent.getByTestId('thread').getAttribute('data-kept'), 'yes');
   // The row's count is the thread's, as stored.
   const thread = await api(server, 'GET', `/api/v1/conversations/${id}/messages`, { token: (await apiLogin(server, server.email, server.password)).token });
-  await row(agent, id).getByTestId('message-count').filter({ hasText: String(thread.body.items.length) }).waitFor();
+  const said = thread.body.items.filter((m) => m.sender !== 'system');
+  await row(agent, id).getByTestId('message-count').filter({ hasText: String(said.length) }).waitFor();
   await agent.screenshot({ path: join(shots, 'conversations-thread.png') });
 
   // `/` opens the quick replies, filtered as one types; Enter inserts, Enter again sends.
@@ -185,6 +187,26 @@ test('the list is one tab stop: arrows move, Enter opens, Esc closes', async () 
   await page.keyboard.press('Escape');
   await page.waitForURL(/\/conversations$/);
   assert.equal(await page.getByTestId('detail-panel').count(), 0);
+
+  // `?` shows the shortcuts in a dialog that keeps the focus until Esc gives it back.
+  await page.getByTestId('conversation-list').focus();
+  await page.keyboard.press('?');
+  const dialog = page.getByTestId('shortcuts');
+  await dialog.waitFor();
+  assert.equal(await dialog.getAttribute('aria-modal'), 'true');
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    assert.equal(await dialog.evaluate((d) => d.contains(document.activeElement)), true, 'Tab stays in the dialog');
+  }
+  await page.screenshot({ path: join(shots, 'conversations-shortcuts.png') });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'conversation-list');
+  // The keyboard button in the header opens it too.
+  await page.getByTestId('shortcuts-button').click();
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
   await finish({ pages: [page], visitors });
 });
 
@@ -273,4 +295,46 @@ test('a server restart cuts the event socket; the page reconnects and shows what
   await page.getByTestId('message').filter({ hasText: 'after the restart' }).waitFor();
   assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
   await finish({ pages: [page], visitors: [again] });
+});
+
+test('Needs agent lists the longest wait first; an admin takes over after confirming in a dialog', async () => {
+  const owner = await apiLogin(server, server.email, server.password);
+  const bea = await apiLogin(server, 'bea.agent@example.com', 'agent password 123');
+  const waiting = [];
+  for (const text of ['I asked first', 'I asked second']) {
+    const visitor = await openVisitor(chrome.browser, server, widgetKey);
+    const ack = await visitor.say(text);
+    await visitor.send({ type: 'request_agent' });
+    await visitor.waitFor((f) => f.type === 'agent_requested');
+    waiting.push({ visitor, id: ack.conversation_id });
+  }
+  const [first, second] = waiting;
+  // The first to ask is the least recently active: newest-first would put it below the second.
+  const page = await agentOn('/conversations?status=needs_agent', server.email, server.password);
+  await row(page, second.id).waitFor();
+  const ids = await rowIds(page);
+  assert.ok(ids.indexOf(first.id) < ids.indexOf(second.id), JSON.stringify(ids));
+  assert.equal(owner.me.user.name, 'Demo Owner');
+
+  // Bea holds the second; the owner takes it over through the dialog.
+  const joined = await api(server, 'POST', `/api/v1/conversations/${second.id}/join`, { token: bea.token, body: {} });
+  assert.equal(joined.status, 200, JSON.stringify(joined.body));
+  await row(page, second.id).click();
+  await page.getByTestId('locked').filter({ hasText: 'Bea Agent' }).waitFor();
+  await page.getByTestId('take-over').click();
+  const dialog = page.getByTestId('take-over-dialog');
+  await dialog.waitFor();
+  await page.screenshot({ path: join(shots, 'conversations-take-over.png') });
+  // Esc closes the dialog only: the panel stays open, still locked.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByTestId('locked').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'take-over', 'the focus returns');
+  await page.getByTestId('take-over').click();
+  await page.getByTestId('confirm-take-over').click();
+  await page.getByTestId('live-indicator').waitFor();
+  await page.getByTestId('system-line').filter({ hasText: 'Demo Owner took over the conversation from Bea Agent' }).waitFor();
+  await second.visitor.waitFor((f, name) => f.type === 'agent_joined' && f.agent_name === name, 'Demo Owner');
+
+  await finish({ pages: [page], visitors: waiting.map((w) => w.visitor) });
 });

@@ -1,4 +1,5 @@
-//! The conversation list: keyset pages loaded as the agent scrolls, only the rows in view
+//! The conversation list (the longest wait first on Needs agent, the newest activity first
+//! elsewhere): keyset pages loaded as the agent scrolls, only the rows in view
 //! drawn (so 100,000 conversations scroll like 50), rows updated in place from events without
 //! moving under the pointer, and new conversations at the top, or behind a "3 new
 //! conversations" pill when the agent has scrolled away from it.
@@ -13,7 +14,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use switchboard_types::conversations::ConversationRow;
+use switchboard_types::conversations::{ConversationRow, Tab};
 
 use super::paging::Paging;
 use super::row::{on_tab, Row, ROW_HEIGHT};
@@ -133,6 +134,15 @@ impl Rows {
         }
         let listed = on_tab(row, view.tab) && view.channel.is_none_or(|c| c == row.channel);
         if !listed || !self.paging.loaded_untracked() {
+            return;
+        }
+        if view.tab == Tab::NeedsAgent {
+            // The longest wait first: a visitor who just started waiting goes last, once the
+            // last page is loaded (until then, scrolling reaches them).
+            if !self.paging.has_more_untracked() {
+                let entry = self.entry(row.clone());
+                self.entries.update(|entries| entries.push(entry));
+            }
             return;
         }
         if at_top {
@@ -387,7 +397,6 @@ fn ListState(rows: Rows, view: Memo<View>) -> impl IntoView {
 }
 
 fn empty_title(view: View) -> &'static str {
-    use switchboard_types::conversations::Tab;
     match view.tab {
         Tab::All => "No conversations yet",
         Tab::Open => "No open conversations",

@@ -7,6 +7,7 @@ mod filters;
 mod list;
 mod paging;
 mod row;
+mod shortcuts;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,7 +71,10 @@ pub fn ConversationsPage() -> impl IntoView {
             <section class="conversation-list-pane" aria-label="Conversation list">
                 <header class="conversations-header">
                     <h1 data-testid="section-title">"Conversations"</h1>
-                    <filters::ChannelFilter view=view_state open />
+                    <div class="conversations-tools">
+                        <shortcuts::Shortcuts />
+                        <filters::ChannelFilter view=view_state open />
+                    </div>
                 </header>
                 <filters::Tabs view=view_state open />
                 <list::ConversationList view=view_state open />

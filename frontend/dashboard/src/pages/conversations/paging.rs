@@ -66,7 +66,7 @@ impl Paging {
         self.cursor.with(Option::is_some)
     }
 
-    fn has_more_untracked(self) -> bool {
+    pub fn has_more_untracked(self) -> bool {
         self.cursor.with_untracked(Option::is_some)
     }
 }

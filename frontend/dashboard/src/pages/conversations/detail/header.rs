@@ -1,6 +1,6 @@
 //! The panel's header: the visitor, their rating, and the actions. Join session takes the
 //! conversation's lock; another agent holding it shows "Locked by another agent" with their
-//! name (admins and the owner may take it over, after confirming).
+//! name (admins and the owner may take it over, after confirming in a dialog).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,10 +9,11 @@ use switchboard_types::Role;
 
 use super::forms::PanelForm;
 use super::OpenConversation;
+use crate::api;
 use crate::api::conversations::Action;
-use crate::api::{self, ApiError};
 use crate::components::action_button::ActionButton;
 use crate::components::conversation_badges::{ChannelIcon, Stars, StatusChip};
+use crate::components::dialog::Dialog;
 use crate::components::shell::use_member;
 use crate::components::time;
 
@@ -20,6 +21,7 @@ use crate::components::time;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Busy {
     Joining,
+    TakingOver,
     Leaving,
     Resolving,
     Reopening,
@@ -179,21 +181,30 @@ fn Actions() -> impl IntoView {
                 return;
             };
             let outcome = match what {
-                Busy::Joining => join(&id, may_override, holder_name(open)).await,
-                Busy::Leaving => act(&id, Action::Leave).await,
-                Busy::Resolving => act(&id, Action::Resolve).await,
-                Busy::Reopening => act(&id, Action::Reopen).await,
+                Busy::Joining => api::conversations::join(&id, false).await,
+                Busy::TakingOver => api::conversations::join(&id, true).await,
+                Busy::Leaving => api::conversations::act(&id, Action::Leave).await,
+                Busy::Resolving => api::conversations::act(&id, Action::Resolve).await,
+                Busy::Reopening => api::conversations::act(&id, Action::Reopen).await,
             };
             _ = busy.try_set(None);
             match outcome {
                 Ok(detail) => _ = open.detail.try_set(Some(detail)),
-                Err(None) => {}
-                Err(Some(failure)) => {
+                Err(failure) => {
                     _ = error.try_set(Some(failure.message()));
                     open.refetch_soon();
                 }
             }
         });
+    };
+    // Taking over from a teammate asks first, in a dialog.
+    let confirming = RwSignal::new(false);
+    let ask_or_run = move |what: Busy| {
+        if what == Busy::TakingOver {
+            confirming.set(true);
+        } else {
+            run(what);
+        }
     };
 
     view! {
@@ -226,7 +237,7 @@ fn Actions() -> impl IntoView {
                             {may_override
                                 .then(|| {
                                     view! {
-                                        <ActionButton what=Busy::Joining class="button" testid="take-over" idle="Take over" doing="Taking over…" busy run />
+                                        <ActionButton what=Busy::TakingOver class="button" testid="take-over" idle="Take over" doing="Taking over…" busy run=ask_or_run />
                                     }
                                 })}
                         }
@@ -264,6 +275,31 @@ fn Actions() -> impl IntoView {
         {move || error.get().map(|message| view! {
             <p class="form-error" role="alert" data-testid="action-error">{message}</p>
         })}
+        {move || confirming.get().then(|| {
+            let holder = holder().map(|h| h.name).unwrap_or_else(|| "A teammate".into());
+            let close = Callback::new(move |()| confirming.set(false));
+            view! {
+                <Dialog title="Take over this conversation?".to_string() testid="take-over-dialog" on_close=close>
+                    <p class="dialog-body">
+                        {holder} " is in this session. Taking over moves it to you at once; they see that you took over."
+                    </p>
+                    <div class="dialog-buttons">
+                        <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            data-testid="confirm-take-over"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                run(Busy::TakingOver);
+                            }
+                        >
+                            "Take over"
+                        </button>
+                    </div>
+                </Dialog>
+            }
+        })}
     }
 }
 
@@ -289,36 +325,4 @@ fn FormButton(
             {label}
         </button>
     }
-}
-
-fn holder_name(open: OpenConversation) -> Option<String> {
-    open.detail.with_untracked(|d| {
-        d.as_ref()
-            .and_then(|d| d.conversation.assignee.as_ref())
-            .map(|a| a.name.clone())
-    })
-}
-
-/// Joins; when someone else holds it and the member may override, asks before taking it over.
-/// `Err(None)` means the member chose not to.
-async fn join(
-    id: &str,
-    may_override: bool,
-    holder: Option<String>,
-) -> Result<ConversationDetail, Option<ApiError>> {
-    let force = match holder {
-        Some(name) if may_override => {
-            let question = format!("{name} is in this conversation. Take it over from them?");
-            if !window().confirm_with_message(&question).unwrap_or(false) {
-                return Err(None);
-            }
-            true
-        }
-        _ => false,
-    };
-    api::conversations::join(id, force).await.map_err(Some)
-}
-
-async fn act(id: &str, action: Action) -> Result<ConversationDetail, Option<ApiError>> {
-    api::conversations::act(id, action).await.map_err(Some)
 }
