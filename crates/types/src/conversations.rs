@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::wire::wire_names;
 
-use crate::{ConversationId, UserId, VisitorId};
+use crate::{ConversationId, MessageId, QuickReplyId, UserId, VisitorId};
 
 /// Where a conversation happens.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -240,4 +240,40 @@ pub struct BookingView {
     pub note: Option<String>,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
+}
+
+/// Replies the agent's copilot suggests for a conversation, best first (at most three).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionsView {
+    /// The suggestions, best first; empty when nothing fits.
+    pub suggestions: Vec<Suggestion>,
+    /// The customer's message they answer: the latest one with text (none yet: `null`).
+    pub based_on: Option<MessageId>,
+}
+
+/// One suggested reply.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The text to insert in the input bar.
+    pub text: String,
+    /// Where it comes from.
+    pub source: SuggestionSource,
+    /// The quick reply it is, for `quick_reply` suggestions.
+    pub quick_reply_id: Option<QuickReplyId>,
+    /// A short label (the quick reply's title).
+    pub title: Option<String>,
+    /// How well it fits, 0 to 1: for a quick reply, the share of the message's words it shares.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1))]
+    pub score: f32,
+}
+
+/// Where a suggestion comes from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionSource {
+    /// One of the workspace's quick replies, matched on the customer's words.
+    QuickReply,
 }

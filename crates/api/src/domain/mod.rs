@@ -22,6 +22,7 @@ pub mod quick_replies;
 pub mod secrets;
 pub mod settings;
 pub mod stats;
+pub mod suggestions;
 pub mod system_lines;
 pub mod team;
 pub mod validate;

@@ -3,7 +3,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use switchboard_types::conversations::{
-    BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
+    BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, SuggestionsView,
+    Tab, TabCounts,
 };
 use switchboard_types::error::ErrorBody;
 use switchboard_types::messages::{MessageView, SendMessageRequest};
@@ -222,6 +223,21 @@ pub async fn book(
 ) -> Result<HttpResponse, AppError> {
     let booking = conversations::book(&state, &member, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Created().json(booking))
+}
+
+/// The copilot's suggested replies, best first (at most 3): the workspace's quick replies that
+/// share the most words with the customer's latest message. Reads only; no body (or `{}`).
+#[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")),
+    responses((status = 200, body = SuggestionsView), (status = 404, body = ErrorBody)))]
+#[post("/conversations/{id}/suggestions")]
+pub async fn suggestions(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<String>,
+) -> Result<web::Json<SuggestionsView>, AppError> {
+    Ok(web::Json(
+        crate::domain::suggestions::suggest(&state, &member, id.into_inner()).await?,
+    ))
 }
 
 /// Tell the visitor you are typing (send at most every few seconds while typing).

@@ -103,6 +103,7 @@ where
                 .service(conversations::reopen)
                 .service(conversations::book)
                 .service(conversations::typing)
+                .service(conversations::suggestions)
                 .service(handoffs::transfer)
                 .service(handoffs::delegate)
                 .service(handoffs::accept)

@@ -138,3 +138,21 @@ pub fn find(
         .first(conn)
         .optional()
 }
+
+/// The customer's most recent message with text (a caption counts), walking the thread index
+/// from its newest end.
+pub fn latest_customer_text(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    conversation_id: &str,
+) -> QueryResult<Option<Message>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::tenant_id.eq(tenant_id.as_str()))
+        .filter(messages::sender.eq(Sender::Customer.as_str()))
+        .filter(messages::body.is_not_null())
+        .order((messages::created_at.desc(), messages::id.desc()))
+        .select(Message::as_select())
+        .first(conn)
+        .optional()
+}

@@ -7,7 +7,9 @@
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use switchboard_types::conversations::{ConversationDetail, ConversationRow, TabCounts};
+use switchboard_types::conversations::{
+    ConversationDetail, ConversationRow, SuggestionsView, TabCounts,
+};
 use switchboard_types::error::{ErrorBody, ErrorCode};
 use switchboard_types::handoffs::HandoffView;
 use switchboard_types::leads::LeadView;
@@ -153,6 +155,12 @@ impl Client<'_> {
     /// Reopens a resolved conversation.
     pub async fn reopen(&self, conversation: &str) -> Answer<ConversationDetail> {
         let path = format!("/api/v1/conversations/{conversation}/reopen");
+        self.call(Method::POST, &path, None).await
+    }
+
+    /// The copilot's suggested replies.
+    pub async fn suggestions(&self, conversation: &str) -> Answer<SuggestionsView> {
+        let path = format!("/api/v1/conversations/{conversation}/suggestions");
         self.call(Method::POST, &path, None).await
     }
 

@@ -26,5 +26,6 @@ mod permissions;
 mod quick_replies;
 mod ratings;
 mod realtime;
+mod suggestions;
 mod team;
 mod visitor_messages;
