@@ -43,6 +43,11 @@ if $for_tests; then
     say "installing Debian's chromium for browser tests"
     apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # Screenshots of the emoji picker and of messages need a colour emoji font.
+  if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+    say "installing Debian's colour emoji font for browser screenshots"
+    apt-get install -y -qq fonts-noto-color-emoji >/dev/null
+  fi
   if [[ ! -d e2e/node_modules/playwright-core ]]; then
     say "installing the browser-test driver (playwright-core, no browser download)"
     npm ci --silent --no-audit --no-fund --prefix e2e

@@ -338,3 +338,72 @@ test('Needs agent lists the longest wait first; an admin takes over after confir
 
   await finish({ pages: [page], visitors: waiting.map((w) => w.visitor) });
 });
+
+// A 1×1 PNG, small enough to inline.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+test('an emoji, an image and a voice note reach the visitor; a refused file is explained; the rating shows', async () => {
+  const visitor = await openVisitor(chrome.browser, server, widgetKey);
+  const ack = await visitor.say('Can you show me?');
+  const id = ack.conversation_id;
+  const page = await agentOn(`/conversations/${id}`, server.email, server.password);
+  await page.getByTestId('join').click();
+  await page.getByTestId('live-indicator').waitFor();
+  const composer = page.getByTestId('composer');
+
+  // The emoji picker: searched, reached with the arrows, inserted where the caret is.
+  await composer.fill('Here it is ');
+  await page.getByTestId('emoji-button').click();
+  await page.getByTestId('emoji-search').fill('pack');
+  await page.keyboard.press('ArrowDown');
+  await page.screenshot({ path: join(shots, 'conversations-emoji.png') });
+  await page.keyboard.press('Enter');
+  assert.equal(await composer.inputValue(), 'Here it is 📦');
+  assert.equal(await page.getByTestId('emoji-picker').count(), 0);
+  await composer.press('Enter');
+  await visitor.waitFor((f, body) => f.type === 'message' && f.message.body === body, 'Here it is 📦');
+
+  // An image: uploaded with its progress, sent as a message, a thumbnail in the thread.
+  await page.getByTestId('file-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+  const image = await visitor.waitFor((f) => f.type === 'message' && f.message.kind === 'image');
+  assert.equal(image.message.attachment.filename, 'dot.png');
+  await page.getByTestId('image').waitFor();
+
+  // A file the server would refuse is explained before any upload.
+  await page.getByTestId('file-input').setInputFiles({ name: 'movie.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not really a movie') });
+  await page.getByTestId('upload-error').filter({ hasText: '“movie.mp4” can\'t be sent' }).waitFor();
+
+  // A voice note from the (fake) microphone: a running timer, then Stop sends it.
+  await page.getByTestId('record').click();
+  await page.getByTestId('recording-time').filter({ hasText: '1 s' }).waitFor();
+  await page.screenshot({ path: join(shots, 'conversations-recording.png') });
+  await page.getByTestId('record-stop').click();
+  const voice = await visitor.waitFor((f) => f.type === 'message' && f.message.kind === 'voice');
+  assert.ok(voice.message.attachment.duration_ms >= 1000, JSON.stringify(voice.message.attachment));
+  // The thread's player: play, then pause, with the time played out of the note's length.
+  await page.getByTestId('voice-toggle').click();
+  await page.locator('[data-testid="voice-toggle"][data-playing="true"]').waitFor();
+  await page.getByTestId('voice-toggle').click();
+  await page.locator('[data-testid="voice-toggle"][data-playing="false"]').waitFor();
+  assert.match(await page.getByTestId('voice-length').innerText(), /^0:0\d \/ 0:0[1-9]$/);
+  // Cancel discards a recording: nothing more is sent.
+  await page.getByTestId('record').click();
+  await page.getByTestId('recording').waitFor();
+  await page.getByTestId('record-cancel').click();
+  await page.getByTestId('record').waitFor();
+  await page.screenshot({ path: join(shots, 'conversations-attachments.png') });
+
+  // Resolved, the visitor rates it: the stars appear in the row and in the header.
+  await page.getByTestId('resolve').click();
+  await visitor.waitFor((f) => f.type === 'rating_request');
+  await visitor.send({ type: 'rating', stars: 4, categories: [], comment: 'Quick and clear' });
+  await visitor.waitFor((f) => f.type === 'rating_saved');
+  await page.getByTestId('detail-rating').filter({ hasText: 'Quick and clear' }).waitFor();
+  // The list is narrow beside the panel; closed, it shows the rating column.
+  await page.getByTestId('close-panel').click();
+  await row(page, id).locator('[data-testid="stars"][data-stars="4"]').waitFor();
+  const thread = await api(server, 'GET', `/api/v1/conversations/${id}/messages`, { token: (await apiLogin(server, server.email, server.password)).token });
+  assert.equal(thread.body.items.filter((m) => m.kind === 'voice').length, 1, 'the cancelled recording was not sent');
+
+  await finish({ pages: [page], visitors: [visitor] });
+});

@@ -75,6 +75,8 @@ export async function launchBrowser() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // A fake microphone, allowed without a prompt: voice notes are recorded for real.
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
     ],
   });
   return {

@@ -13,5 +13,6 @@ pub mod leads;
 pub mod me;
 pub mod quick_replies;
 pub mod session;
+pub mod uploads;
 
 pub use error::ApiError;

@@ -1,5 +1,5 @@
 //! The input bar, active once the agent has joined: Enter sends, Shift+Enter starts a new
-//! line. Each message carries a client id, so a retry after a network failure never posts it
+//! line; emoji, files and voice notes from its tools. Each message carries a client id, so a retry after a network failure never posts it
 //! twice; a failed send stays in the thread with Retry.
 
 use std::time::Duration;
@@ -7,9 +7,11 @@ use std::time::Duration;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use switchboard_types::messages::SendMessageRequest;
+use switchboard_types::messages::{AttachmentView, SendMessageRequest};
 use switchboard_types::quick_replies::QuickReplyView;
 
+use super::attachments::{self, Uploads};
+use super::emoji::EmojiPicker;
 use super::quick_replies::{self, QuickReplyMenu};
 use super::thread::{Pending, ThreadState};
 use super::OpenConversation;
@@ -19,7 +21,7 @@ use crate::api;
 const TYPING_EVERY: Duration = Duration::from_secs(2);
 
 /// A new idempotency key for a message.
-fn client_message_id() -> String {
+pub fn client_message_id() -> String {
     window()
         .crypto()
         .ok()
@@ -27,24 +29,41 @@ fn client_message_id() -> String {
         .unwrap_or_else(|| format!("m-{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }
 
+/// What an agent sends: text, or an uploaded file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Text(String),
+    File(AttachmentView),
+}
+
+impl Outgoing {
+    fn request(&self, client_message_id: String) -> SendMessageRequest {
+        let (body, attachment_id) = match self {
+            Outgoing::Text(body) => (Some(body.clone()), None),
+            Outgoing::File(file) => (None, Some(file.id.clone())),
+        };
+        SendMessageRequest {
+            client_message_id,
+            body,
+            attachment_id,
+        }
+    }
+}
+
 /// Sends (or resends) one message and settles its pending bubble.
-pub fn deliver(open: OpenConversation, state: ThreadState, client_id: String, body: String) {
-    state.pending.update(
-        |pending| match pending.iter_mut().find(|p| p.client_id == client_id) {
+pub fn deliver(open: OpenConversation, state: ThreadState, client_id: String, outgoing: Outgoing) {
+    let request = outgoing.request(client_id.clone());
+    _ = state.pending.try_update(|pending| {
+        match pending.iter_mut().find(|p| p.client_id == client_id) {
             Some(p) => p.failed = None,
             None => pending.push(Pending {
                 client_id: client_id.clone(),
-                body: body.clone(),
+                outgoing,
                 failed: None,
             }),
-        },
-    );
+        }
+    });
     spawn_local(async move {
-        let request = SendMessageRequest {
-            client_message_id: client_id.clone(),
-            body: Some(body),
-            attachment_id: None,
-        };
         let Some(id) = open.id.try_get_value() else {
             return;
         };
@@ -82,7 +101,7 @@ pub fn Composer() -> impl IntoView {
             return;
         }
         text.set(String::new());
-        deliver(open, state, client_message_id(), body);
+        deliver(open, state, client_message_id(), Outgoing::Text(body));
     };
     let signal_typing = move || {
         let now = js_sys::Date::now();
@@ -94,6 +113,24 @@ pub fn Composer() -> impl IntoView {
         let id = open.id.get_value();
         spawn_local(async move { _ = api::conversations::typing(&id).await });
     };
+    let insert_emoji = Callback::new(move |emoji: &'static str| {
+        let Some(el) = input.get_untracked() else {
+            return;
+        };
+        let value = text.get_untracked();
+        let caret = el
+            .selection_start()
+            .ok()
+            .flatten()
+            .map_or(value.len(), |at| byte_index(&value, at as usize));
+        let after = (value[..caret].encode_utf16().count() + emoji.encode_utf16().count()) as u32;
+        text.set(format!("{}{emoji}{}", &value[..caret], &value[caret..]));
+        _ = el.focus();
+        // Once the new text is in the field, the caret goes after the emoji.
+        request_animation_frame(move || _ = el.set_selection_range(after, after));
+    });
+    let uploads = Uploads::new(open, state);
+    let not_joined = Signal::derive(move || !joined.get());
     let menu = QuickReplyMenu::new(text);
     let insert = move |reply: QuickReplyView| {
         text.set(reply.body);
@@ -138,6 +175,7 @@ pub fn Composer() -> impl IntoView {
     });
 
     view! {
+        <attachments::UploadStatus uploads />
         <form
             class="composer"
             class:inactive=move || !joined.get()
@@ -147,6 +185,11 @@ pub fn Composer() -> impl IntoView {
             }
         >
             <quick_replies::Menu menu insert />
+            <div class="composer-tools">
+                <EmojiPicker on_pick=insert_emoji disabled=not_joined />
+                <attachments::AttachButton uploads disabled=not_joined />
+                <attachments::VoiceRecorder uploads disabled=not_joined />
+            </div>
             <label class="visually-hidden" for="composer-input">
                 "Message"
             </label>
@@ -174,5 +217,34 @@ pub fn Composer() -> impl IntoView {
                 "Send"
             </button>
         </form>
+    }
+}
+
+/// The byte index in `text` of the UTF-16 offset a text field reports (its caret).
+fn byte_index(text: &str, utf16_offset: usize) -> usize {
+    let mut units = 0;
+    for (at, c) in text.char_indices() {
+        if units >= utf16_offset {
+            return at;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_index;
+
+    #[test]
+    fn carets_count_utf16_units_and_strings_count_bytes() {
+        assert_eq!(byte_index("hello", 2), 2);
+        assert_eq!(byte_index("é😀x", 1), 2, "é is one unit, two bytes");
+        assert_eq!(
+            byte_index("é😀x", 3),
+            6,
+            "the emoji is two units, four bytes"
+        );
+        assert_eq!(byte_index("ab", 10), 2);
     }
 }

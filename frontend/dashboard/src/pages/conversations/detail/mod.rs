@@ -3,12 +3,15 @@
 //! leave or resolve shows at once: the panel refetches its conversation on every event about
 //! it.
 
+mod attachments;
 mod composer;
 mod delegation;
+mod emoji;
 mod forms;
 mod header;
 mod quick_replies;
 mod thread;
+mod voice_player;
 
 use std::time::Duration;
 

@@ -9,6 +9,8 @@ use leptos::task::spawn_local;
 use switchboard_types::events::EventPayload;
 use switchboard_types::messages::{AttachmentKind, MessageKind, MessageView, Sender};
 
+use super::composer::{deliver, Outgoing};
+use super::voice_player::VoicePlayer;
 use super::OpenConversation;
 use crate::api;
 use crate::components::live_updates::use_live_updates;
@@ -26,7 +28,7 @@ const TYPING_SHOWN_MS: u64 = 4_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub client_id: String,
-    pub body: String,
+    pub outgoing: Outgoing,
     pub failed: Option<String>,
 }
 
@@ -263,13 +265,9 @@ fn Bubble(message: MessageView) -> impl IntoView {
 fn Content(message: MessageView) -> impl IntoView {
     let attachment = message.attachment.clone().map(|file| match file.kind {
         AttachmentKind::Image => view! { <ImageThumb url=file.url alt=file.filename /> }.into_any(),
-        AttachmentKind::Voice => view! {
-            <div class="voice" data-testid="voice">
-                <audio controls preload="metadata" src=file.url></audio>
-                {file.duration_ms.map(|ms| view! { <span class="voice-length">{time::duration((ms + 500) / 1000)}</span> })}
-            </div>
+        AttachmentKind::Voice => {
+            view! { <VoicePlayer url=file.url duration_ms=file.duration_ms /> }.into_any()
         }
-        .into_any(),
         AttachmentKind::File => view! {
             <a class="file-link" href=file.url download=file.filename.clone() target="_blank" rel="noopener" data-testid="file">
                 <span class="file-icon" aria-hidden="true">"📄"</span>
@@ -360,17 +358,21 @@ fn ImageThumb(url: String, alt: String) -> impl IntoView {
 fn PendingBubble(pending: Pending) -> impl IntoView {
     let open = expect_context::<OpenConversation>();
     let state = expect_context::<ThreadState>();
-    let (client_id, body) = (pending.client_id.clone(), pending.body.clone());
-    let failed = pending.failed.clone();
+    let (client_id, outgoing) = (pending.client_id.clone(), pending.outgoing.clone());
+    let failed = pending.failed.is_some();
+    let shown = match &pending.outgoing {
+        Outgoing::Text(body) => body.clone(),
+        Outgoing::File(file) => format!("📎 {}", file.filename),
+    };
     view! {
-        <div class="bubble-row from-agent pending" class:failed=pending.failed.is_some() data-testid="pending-message">
-            <div class="bubble"><p class="bubble-text">{pending.body.clone()}</p></div>
+        <div class="bubble-row from-agent pending" class:failed=failed data-testid="pending-message">
+            <div class="bubble"><p class="bubble-text">{shown}</p></div>
             <p class="bubble-meta">
-                {match failed {
+                {match pending.failed {
                     None => view! { <span>"Sending…"</span> }.into_any(),
                     Some(reason) => view! {
                         <span class="send-failed" title=reason>"Not sent · "</span>
-                        <button type="button" class="link-button" data-testid="retry" on:click=move |_| super::composer::deliver(open, state, client_id.clone(), body.clone())>
+                        <button type="button" class="link-button" data-testid="retry" on:click=move |_| deliver(open, state, client_id.clone(), outgoing.clone())>
                             "Retry"
                         </button>
                     }.into_any(),

@@ -1,0 +1,318 @@
+//! Files and voice notes from the input bar. The paperclip picks an image, PDF or document;
+//! the microphone records a voice note (a running timer; Stop sends it with its length, Cancel
+//! discards it). Files the server would refuse are explained before uploading; an upload shows
+//! its progress, then goes out as a message like any other (same idempotent send, same Retry).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobEvent, MediaRecorder, MediaStream};
+
+use super::composer::{client_message_id, deliver, Outgoing};
+use super::thread::ThreadState;
+use super::OpenConversation;
+use crate::api;
+use crate::components::time;
+
+/// What the file picker offers (the server sniffs the real type either way).
+const ACCEPT: &str = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.doc,.docx,\
+    .xls,.xlsx,.ppt,.pptx,.txt,.csv,audio/*";
+
+/// The upload under way and the last refusal, shown above the input.
+#[derive(Clone, Copy)]
+pub struct Uploads {
+    /// The file's name and the share sent (0 to 1).
+    pub current: RwSignal<Option<(String, f64)>>,
+    pub error: RwSignal<Option<String>>,
+    open: OpenConversation,
+    thread: ThreadState,
+}
+
+impl Uploads {
+    pub fn new(open: OpenConversation, thread: ThreadState) -> Self {
+        Uploads {
+            current: RwSignal::new(None),
+            error: RwSignal::new(None),
+            open,
+            thread,
+        }
+    }
+
+    /// Checks, uploads and sends `blob`; one upload at a time.
+    fn send(self, blob: Blob, name: String, duration_ms: Option<u32>) {
+        let (open, state) = (self.open, self.thread);
+        if let Some(why) = api::uploads::refusal(&name, &blob.type_(), blob.size()) {
+            self.error.set(Some(why));
+            return;
+        }
+        if self.current.get_untracked().is_some() {
+            return;
+        }
+        self.error.set(None);
+        self.current.set(Some((name.clone(), 0.0)));
+        spawn_local(async move {
+            let current = self.current;
+            let progress = move |share: f64| {
+                _ = current.try_update(|c| {
+                    if let Some((_, sent)) = c {
+                        *sent = share;
+                    }
+                });
+            };
+            let uploaded = api::uploads::upload(&blob, &name, duration_ms, progress).await;
+            _ = self.current.try_set(None);
+            match uploaded {
+                Ok(file) => deliver(open, state, client_message_id(), Outgoing::File(file)),
+                Err(error) => {
+                    _ = self
+                        .error
+                        .try_set(Some(format!("“{name}” was not sent: {}", error.message())));
+                }
+            }
+        });
+    }
+}
+
+/// The paperclip: a button that opens the file picker.
+#[component]
+pub fn AttachButton(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView {
+    let picker = NodeRef::<html::Input>::new();
+    let on_change = move |_| {
+        let Some(input) = picker.get_untracked() else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            let name = file.name();
+            uploads.send(file.into(), name, None);
+        }
+        // The same file may be picked again after an error.
+        input.set_value("");
+    };
+    view! {
+        <input
+            type="file"
+            class="visually-hidden"
+            accept=ACCEPT
+            tabindex="-1"
+            data-testid="file-input"
+            node_ref=picker
+            on:change=on_change
+        />
+        <button
+            type="button"
+            class="icon-button composer-tool"
+            aria-label="Attach a file"
+            title="Attach an image, PDF or document"
+            data-testid="attach"
+            disabled=move || disabled.get() || uploads.current.with(Option::is_some)
+            on:click=move |_| {
+                if let Some(input) = picker.get_untracked() {
+                    input.click();
+                }
+            }
+        >
+            <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+                <path d="M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
+            </svg>
+        </button>
+    }
+}
+
+/// The upload's progress and the last refusal, above the input.
+#[component]
+pub fn UploadStatus(uploads: Uploads) -> impl IntoView {
+    view! {
+        {move || uploads.current.get().map(|(name, sent)| view! {
+            <div class="upload-progress" role="status" data-testid="upload-progress">
+                <span class="upload-name">"Uploading " {name}</span>
+                <progress max="1" value=sent.to_string()></progress>
+                <span class="upload-share">{format!("{:.0}%", sent * 100.0)}</span>
+            </div>
+        })}
+        {move || uploads.error.get().map(|message| view! {
+            <p class="form-error upload-error" role="alert" data-testid="upload-error">
+                {message}
+                <button type="button" class="link-button" on:click=move |_| uploads.error.set(None)>"Dismiss"</button>
+            </p>
+        })}
+    }
+}
+
+/// A recording in progress: the recorder, its stream and what it has recorded so far.
+struct Recording {
+    recorder: MediaRecorder,
+    stream: MediaStream,
+    started: f64,
+    /// Whether Stop (send) or Cancel (discard) ended it.
+    keep: Rc<RefCell<bool>>,
+}
+
+/// The microphone, and while recording: the timer, Cancel and Stop.
+#[component]
+pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView {
+    let recording = StoredValue::new_local(None::<Recording>);
+    let since = RwSignal::new(None::<f64>);
+    let (now, set_now) = signal(js_sys::Date::now());
+    let ticker = set_interval_with_handle(
+        move || set_now.set(js_sys::Date::now()),
+        std::time::Duration::from_millis(500),
+    );
+    on_cleanup(move || {
+        if let Ok(ticker) = ticker {
+            ticker.clear();
+        }
+        // Leaving the panel mid-recording discards it and frees the microphone.
+        finish(recording, since, false);
+    });
+    let start = move |_| {
+        uploads.error.set(None);
+        spawn_local(async move {
+            match begin(uploads).await {
+                Ok(started) => {
+                    _ = since.try_set(Some(started.started));
+                    recording.set_value(Some(started));
+                }
+                Err(why) => _ = uploads.error.try_set(Some(why)),
+            }
+        });
+    };
+    let elapsed = move || {
+        since
+            .get()
+            .map(|s| time::duration(((now.get() - s) / 1000.0) as i64))
+    };
+    view! {
+        {move || match since.get() {
+            None => view! {
+                <button
+                    type="button"
+                    class="icon-button composer-tool"
+                    aria-label="Record a voice note"
+                    data-testid="record"
+                    disabled=move || disabled.get() || uploads.current.with(Option::is_some)
+                    on:click=start
+                >
+                    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+                        <path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z M5.5 11a6.5 6.5 0 0 0 13 0 M12 17.5V21" />
+                    </svg>
+                </button>
+            }
+            .into_any(),
+            Some(_) => view! {
+                <div class="recording" role="status" data-testid="recording">
+                    <span class="recording-dot" aria-hidden="true"></span>
+                    <span class="recording-time" data-testid="recording-time">{elapsed}</span>
+                    <button type="button" class="button" data-testid="record-cancel" on:click=move |_| finish(recording, since, false)>
+                        "Cancel"
+                    </button>
+                    <button type="button" class="button button-primary" data-testid="record-stop" on:click=move |_| finish(recording, since, true)>
+                        "Stop and send"
+                    </button>
+                </div>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// Asks for the microphone and starts recording; the recording is sent when it stops with
+/// `keep` set.
+async fn begin(uploads: Uploads) -> Result<Recording, String> {
+    let refused =
+        |_| "The microphone is not available: allow it for this site and try again.".to_string();
+    let devices = window().navigator().media_devices().map_err(refused)?;
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_audio(&JsValue::TRUE);
+    let asked = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(refused)?;
+    let stream: MediaStream = JsFuture::from(asked)
+        .await
+        .map_err(refused)?
+        .unchecked_into();
+    let recorder = recorder_for(&stream).map_err(refused)?;
+    let chunks = Rc::new(RefCell::new(Vec::<Blob>::new()));
+    let keep = Rc::new(RefCell::new(false));
+    let started = js_sys::Date::now();
+    let on_data = {
+        let chunks = chunks.clone();
+        Closure::<dyn Fn(BlobEvent)>::new(move |event: BlobEvent| {
+            if let Some(data) = event.data() {
+                chunks.borrow_mut().push(data);
+            }
+        })
+    };
+    let on_stop = {
+        let keep = keep.clone();
+        Closure::<dyn Fn()>::new(move || {
+            if !*keep.borrow() {
+                return;
+            }
+            let chunks = chunks.borrow();
+            let parts = js_sys::Array::new();
+            for chunk in chunks.iter() {
+                parts.push(chunk);
+            }
+            // The chunks carry the type the browser recorded in ("audio/webm;codecs=opus").
+            let recorded = chunks.first().map(Blob::type_).unwrap_or_default();
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type(match recorded.split(';').next() {
+                Some(kind) if !kind.is_empty() => kind,
+                _ => "audio/webm",
+            });
+            if let Ok(blob) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
+                let length = (js_sys::Date::now() - started) as u32;
+                uploads.send(blob, "voice-note.webm".into(), Some(length));
+            }
+        })
+    };
+    recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
+    recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
+    // The recorder calls them until it stops; they are small and live as long as the page.
+    on_data.forget();
+    on_stop.forget();
+    recorder.start().map_err(refused)?;
+    Ok(Recording {
+        recorder,
+        stream,
+        started,
+        keep,
+    })
+}
+
+/// A recorder for `stream`, in WebM/Opus where the browser can (the server stores it as is).
+fn recorder_for(stream: &MediaStream) -> Result<MediaRecorder, JsValue> {
+    const OPUS: &str = "audio/webm;codecs=opus";
+    if MediaRecorder::is_type_supported(OPUS) {
+        let options = web_sys::MediaRecorderOptions::new();
+        options.set_mime_type(OPUS);
+        return MediaRecorder::new_with_media_stream_and_media_recorder_options(stream, &options);
+    }
+    MediaRecorder::new_with_media_stream(stream)
+}
+
+/// Ends the recording, if any: sent when `keep`, discarded otherwise; the microphone is freed.
+fn finish(
+    recording: StoredValue<Option<Recording>, LocalStorage>,
+    since: RwSignal<Option<f64>>,
+    keep: bool,
+) {
+    let Some(Some(current)) = recording.try_update_value(Option::take) else {
+        return;
+    };
+    _ = since.try_set(None);
+    *current.keep.borrow_mut() = keep;
+    _ = current.recorder.stop();
+    let tracks = current.stream.get_tracks();
+    for track in tracks.iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}
