@@ -342,14 +342,24 @@ test('Needs agent lists the longest wait first; an admin takes over after confir
 // A 1×1 PNG, small enough to inline.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-test('an emoji, an image and a voice note reach the visitor; a refused file is explained; the rating shows', async () => {
+test('Copilot suggestions, an emoji, an image and a voice note reach the visitor; a refused file is explained; the rating shows', async () => {
   const visitor = await openVisitor(chrome.browser, server, widgetKey);
-  const ack = await visitor.say('Can you show me?');
+  const ack = await visitor.say('How long does shipping take? Can you show me the box?');
   const id = ack.conversation_id;
   const page = await agentOn(`/conversations/${id}`, server.email, server.password);
   await page.getByTestId('join').click();
   await page.getByTestId('live-indicator').waitFor();
   const composer = page.getByTestId('composer');
+
+  // The Copilot suggests the quick reply that shares the customer's words; a click inserts it.
+  await page.getByTestId('copilot').click();
+  const suggestion = page.getByTestId('suggestion').filter({ hasText: 'Shipping times' });
+  await suggestion.waitFor();
+  assert.equal(await page.getByTestId('suggestion').count(), 1, 'the refund reply shares no word');
+  await page.screenshot({ path: join(shots, 'conversations-copilot.png') });
+  await suggestion.click();
+  assert.equal(await composer.inputValue(), 'Orders ship within 2 working days.');
+  assert.equal(await page.getByTestId('copilot-panel').count(), 0);
 
   // The emoji picker: searched, reached with the arrows, inserted where the caret is.
   await composer.fill('Here it is ');

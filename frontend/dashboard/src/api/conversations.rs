@@ -2,7 +2,7 @@
 //! in a conversation (join, leave, send, resolve, reopen).
 
 use switchboard_types::conversations::{
-    Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
+    Channel, ConversationDetail, ConversationRow, SuggestionsView, Tab, TabCounts,
 };
 use switchboard_types::messages::{MessageView, SendMessageRequest};
 use switchboard_types::page::Page;
@@ -83,6 +83,13 @@ pub async fn act(id: &str, action: Action) -> Result<ConversationDetail, ApiErro
 pub async fn typing(id: &str) -> Result<(), ApiError> {
     let path = format!("/conversations/{id}/typing");
     client::expect_success(client::signed_in(Call::post(&path)).await?).await
+}
+
+/// `POST /conversations/{id}/suggestions`: the copilot's replies for the latest customer
+/// message, best first.
+pub async fn suggestions(id: &str) -> Result<SuggestionsView, ApiError> {
+    let path = format!("/conversations/{id}/suggestions");
+    client::decode(client::signed_in(Call::post(&path)).await?).await
 }
 
 /// The panel's actions without a body.

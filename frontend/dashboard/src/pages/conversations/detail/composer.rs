@@ -11,6 +11,7 @@ use switchboard_types::messages::{AttachmentView, SendMessageRequest};
 use switchboard_types::quick_replies::QuickReplyView;
 
 use super::attachments::{self, Uploads};
+use super::copilot;
 use super::emoji::EmojiPicker;
 use super::quick_replies::{self, QuickReplyMenu};
 use super::thread::{Pending, ThreadState};
@@ -130,6 +131,13 @@ pub fn Composer() -> impl IntoView {
         request_animation_frame(move || _ = el.set_selection_range(after, after));
     });
     let uploads = Uploads::new(open, state);
+    let copilot = RwSignal::new(false);
+    let insert_suggestion = Callback::new(move |reply: String| {
+        text.set(reply);
+        if let Some(el) = input.get_untracked() {
+            _ = el.focus();
+        }
+    });
     let not_joined = Signal::derive(move || !joined.get());
     let menu = QuickReplyMenu::new(text);
     let insert = move |reply: QuickReplyView| {
@@ -175,6 +183,7 @@ pub fn Composer() -> impl IntoView {
     });
 
     view! {
+        <copilot::CopilotPanel showing=copilot on_insert=insert_suggestion />
         <attachments::UploadStatus uploads />
         <form
             class="composer"
@@ -189,6 +198,7 @@ pub fn Composer() -> impl IntoView {
                 <EmojiPicker on_pick=insert_emoji disabled=not_joined />
                 <attachments::AttachButton uploads disabled=not_joined />
                 <attachments::VoiceRecorder uploads disabled=not_joined />
+                <copilot::CopilotButton showing=copilot disabled=not_joined />
             </div>
             <label class="visually-hidden" for="composer-input">
                 "Message"

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod composer;
+mod copilot;
 mod delegation;
 mod emoji;
 mod forms;
