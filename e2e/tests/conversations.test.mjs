@@ -417,3 +417,34 @@ test('Copilot suggestions, an emoji, an image and a voice note reach the visitor
 
   await finish({ pages: [page], visitors: [visitor] });
 });
+
+test('Live visitors: who is on the site, on which page, chatting or browsing, live', async () => {
+  const page = await agentOn('/conversations', server.email, server.password);
+  const before = Number(await page.getByTestId('live-visitor-count').innerText());
+  const browsing = await openVisitor(chrome.browser, server, widgetKey);
+  await browsing.send({ type: 'page', url: 'https://shop.example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/' });
+  const chatting = await openVisitor(chrome.browser, server, widgetKey);
+  await chatting.send({ type: 'page', url: 'https://shop.example.com/cart', title: 'Your cart', referrer: null });
+  const ack = await chatting.say('Is there a discount for 3 items?');
+  await page.getByTestId('live-visitor-count').filter({ hasText: String(before + 2) }).waitFor();
+
+  await page.getByTestId('live-visitors-button').click();
+  const browsingLine = page.locator(`[data-testid="live-visitor"][data-visitor="${browsing.welcome.visitor_id}"]`);
+  await browsingLine.filter({ hasText: 'Pricing' }).filter({ hasText: 'Browsing' }).waitFor();
+  const chattingLine = page.locator(`[data-testid="live-visitor"][data-visitor="${chatting.welcome.visitor_id}"]`);
+  await chattingLine.filter({ hasText: 'Your cart' }).waitFor();
+  await chattingLine.getByText('Chatting').waitFor();
+  // Moving to another page moves them in the panel.
+  await browsing.send({ type: 'page', url: 'https://shop.example.com/checkout', title: 'Checkout', referrer: null });
+  await browsingLine.filter({ hasText: 'Checkout' }).waitFor();
+  await page.screenshot({ path: join(shots, 'conversations-live-visitors.png') });
+  // "Chatting" opens their conversation.
+  await chattingLine.getByText('Chatting').click();
+  await page.waitForURL(new RegExp(`/conversations/${ack.conversation_id}$`));
+  // Leaving the site takes them off the panel.
+  await browsing.close();
+  await browsingLine.waitFor({ state: 'detached' });
+  await page.getByTestId('live-visitor-count').filter({ hasText: String(before + 1) }).waitFor();
+
+  await finish({ pages: [page], visitors: [chatting] });
+});

@@ -14,5 +14,6 @@ pub mod me;
 pub mod quick_replies;
 pub mod session;
 pub mod uploads;
+pub mod visitors;
 
 pub use error::ApiError;

@@ -5,6 +5,7 @@
 mod detail;
 mod filters;
 mod list;
+mod live_visitors;
 mod paging;
 mod row;
 mod shortcuts;
@@ -72,6 +73,7 @@ pub fn ConversationsPage() -> impl IntoView {
                 <header class="conversations-header">
                     <h1 data-testid="section-title">"Conversations"</h1>
                     <div class="conversations-tools">
+                        <live_visitors::LiveVisitors view=view_state />
                         <shortcuts::Shortcuts />
                         <filters::ChannelFilter view=view_state open />
                     </div>

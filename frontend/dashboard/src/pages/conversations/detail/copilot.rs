@@ -33,7 +33,11 @@ pub fn CopilotButton(showing: RwSignal<bool>, disabled: Signal<bool>) -> impl In
 /// The suggestions, above the input bar while open.
 #[component]
 pub fn CopilotPanel(showing: RwSignal<bool>, on_insert: Callback<String>) -> impl IntoView {
-    move || showing.get().then(|| view! { <Suggestions showing on_insert /> })
+    move || {
+        showing
+            .get()
+            .then(|| view! { <Suggestions showing on_insert /> })
+    }
 }
 
 #[component]
