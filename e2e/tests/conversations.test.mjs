@@ -448,3 +448,57 @@ test('Live visitors: who is on the site, on which page, chatting or browsing, li
 
   await finish({ pages: [page], visitors: [chatting] });
 });
+
+/** Starts `count` conversations from one page, a visitor socket each; returns their ids, oldest first. */
+async function startConversations(count) {
+  const context = await chrome.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '/healthz');
+  const url = server.url.replace(/^http/, 'ws') + `/api/widget/v1/ws?key=${encodeURIComponent(widgetKey)}`;
+  const ids = await page.evaluate(async ({ url, count }) => {
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(await new Promise((done, fail) => {
+        const socket = new WebSocket(url);
+        socket.onmessage = (event) => {
+          const frame = JSON.parse(event.data);
+          if (frame.type === 'welcome') socket.send(JSON.stringify({ type: 'message', client_id: `bulk-${i}`, text: `Question number ${i}` }));
+          if (frame.type === 'ack') { socket.close(); done(frame.conversation_id); }
+        };
+        socket.onerror = () => fail(new Error('visitor socket failed'));
+      }));
+    }
+    return ids;
+  }, { url, count });
+  await context.close();
+  return ids;
+}
+
+test('scrolled to page 2, new conversations wait behind a pill that brings them to the top', async () => {
+  const ids = await startConversations(60);
+  const page = await agentOn('/conversations', server.email, server.password);
+  await row(page, ids[ids.length - 1]).waitFor();
+  // Scrolling down fetches the next page: the oldest of the 60 is there.
+  const list = page.getByTestId('conversation-list');
+  for (let i = 0; i < 20; i++) {
+    await list.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    if (await row(page, ids[0]).count()) break;
+    await page.waitForTimeout(100);
+  }
+  await row(page, ids[0]).waitFor();
+  assert.ok(await list.evaluate((el) => el.scrollTop > 56 * 40), 'scrolled past the first page');
+
+  const visitor = await openVisitor(chrome.browser, server, widgetKey);
+  const ack = await visitor.say('A brand new question');
+  const pill = page.getByTestId('new-pill');
+  await pill.filter({ hasText: '1 new conversation' }).waitFor();
+  assert.equal(await row(page, ack.conversation_id).count(), 0, 'the list does not move under the agent');
+  await page.screenshot({ path: join(shots, 'conversations-pill.png') });
+  await pill.click();
+  await row(page, ack.conversation_id).waitFor();
+  assert.equal((await rowIds(page))[0], ack.conversation_id);
+  assert.equal(await list.evaluate((el) => el.scrollTop), 0);
+  assert.equal(await pill.count(), 0);
+
+  await finish({ pages: [page], visitors: [visitor] });
+});

@@ -48,6 +48,9 @@ struct Rows {
     arrived: RwSignal<Vec<ConversationRow>>,
     /// Bumped on every reset, so the answer of a request for an older view is dropped.
     generation: StoredValue<u64>,
+    /// The list's owner. Rows' signals are created under it, not under whatever runs when a
+    /// row arrives (the pill's click handler, whose owner is disposed as the pill goes away).
+    owner: StoredValue<Option<Owner>>,
 }
 
 impl Rows {
@@ -59,12 +62,16 @@ impl Rows {
             error: RwSignal::new(None),
             arrived: RwSignal::new(Vec::new()),
             generation: StoredValue::new(0),
+            owner: StoredValue::new(Owner::current()),
         }
     }
 
     fn entry(&self, row: ConversationRow) -> Entry {
         let id = row.id.to_string();
-        let signal = RwSignal::new(row);
+        let signal = match self.owner.get_value() {
+            Some(owner) => owner.with(|| RwSignal::new(row)),
+            None => RwSignal::new(row),
+        };
         self.by_id
             .update_value(|map| _ = map.insert(id.clone(), signal));
         Entry { id, row: signal }
