@@ -57,7 +57,8 @@ fmt:
 
 # Benchmarks (never run as tests): the conversations API at 100k conversations / 1M messages,
 # 15,000 idle visitor sockets, and visitor -> dashboard latency at 2,000 msg/s on SQLite,
-# PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket).
+# PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket); then the
+# dashboard in Chromium (first paint, visitor message -> bubble, scrolling 100k conversations).
 # Figures go in docs/benchmarks.md.
 bench:
     bash scripts/services.sh
@@ -69,3 +70,6 @@ bench:
     ./target/release/bench-realtime throughput --backend postgres --pg-socket /var/run/postgresql
     ./target/release/bench-realtime throughput --backend redis2
     ./target/release/bench-realtime throughput --backend redis2 --pg-socket /var/run/postgresql
+    bash scripts/build-dashboard.sh
+    cargo build -p switchboard-api
+    cd e2e && node bench/dashboard.mjs
