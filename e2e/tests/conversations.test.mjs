@@ -445,6 +445,9 @@ test('Live visitors: who is on the site, on which page, chatting or browsing, li
   await browsing.close();
   await browsingLine.waitFor({ state: 'detached' });
   await page.getByTestId('live-visitor-count').filter({ hasText: String(before + 1) }).waitFor();
+  // A click outside closes the panel.
+  await page.getByTestId('section-title').click();
+  await page.getByTestId('live-visitors').waitFor({ state: 'detached' });
 
   await finish({ pages: [page], visitors: [chatting] });
 });

@@ -76,7 +76,20 @@ pub fn tokenize(text: &str) -> BTreeSet<String> {
         .filter(|w| w.chars().count() >= MIN_WORD_CHARS)
         .map(str::to_lowercase)
         .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(singular)
         .collect()
+}
+
+/// "orders" and "order" are one word to a customer: a plural's final `s` is dropped (not a
+/// double one, as in "address"). Message and replies are folded alike, so a word folded oddly
+/// ("status" to "statu") still matches itself.
+fn singular(word: String) -> String {
+    match word.strip_suffix('s') {
+        Some(stem) if stem.chars().count() >= MIN_WORD_CHARS && !stem.ends_with('s') => {
+            stem.to_string()
+        }
+        _ => word,
+    }
 }
 
 /// The words a quick reply can be found by: its shortcut (`refund_policy` gives "refund" and
@@ -187,10 +200,16 @@ mod tests {
     }
 
     #[test]
+    fn plurals_match_their_singular() {
+        assert_eq!(tokenize("Where are my orders?"), tokenize("your order"));
+        assert_eq!(tokenize("address gas"), words(&["address", "gas"]));
+    }
+
+    #[test]
     fn tokenize_splits_shortcuts_on_underscore_and_dash() {
         assert_eq!(
             tokenize("refund_policy opening-hours"),
-            words(&["hours", "opening", "policy", "refund"])
+            words(&["hour", "opening", "policy", "refund"])
         );
     }
 

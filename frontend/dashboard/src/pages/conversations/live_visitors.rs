@@ -65,10 +65,25 @@ pub fn LiveVisitors(view: Memo<View>) -> impl IntoView {
             ticker.clear();
         }
     });
+    // A click anywhere outside the panel closes it, as menus do.
+    let wrapper = NodeRef::<leptos::html::Div>::new();
+    let outside = window_event_listener(leptos::ev::click, move |event| {
+        let inside = wrapper.get_untracked().is_some_and(|w| {
+            let target = event
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok());
+            w.contains(target.as_ref())
+        });
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || outside.remove());
     let count = move || visitors.with(Vec::len);
     view! {
         <div
             class="live-visitors"
+            node_ref=wrapper
             on:keydown=move |event: leptos::ev::KeyboardEvent| {
                 if event.key() == "Escape" && open.get_untracked() {
                     // Closes the panel only, not an open conversation.
