@@ -11,6 +11,10 @@ pub const MENU: &str = "M4 7h16M4 12h16M4 17h16";
 pub const SIGN_OUT: &str = "M10 4H5v16h5 M15 8l4 4-4 4 M19 12H10";
 pub const LOCK: &str = "M6 11h12v9H6z M8.5 11V8a3.5 3.5 0 0 1 7 0v3";
 pub const ALERT: &str = "M12 3.5l9.5 17h-19z M12 10v4.5 M12 17.5h.01";
+pub const PAPERCLIP: &str =
+    "M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8";
+pub const MICROPHONE: &str =
+    "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z M5.5 11a6.5 6.5 0 0 0 13 0 M12 17.5V21";
 pub const COMPASS: &str = "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z M15.5 8.5l-2 5-5 2 2-5z";
 /// Two lines patched together at a switchboard.
 pub const LOGO: &str = "M6.5 4a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5z \

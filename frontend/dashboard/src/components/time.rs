@@ -9,6 +9,20 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }
 
+/// Now, read again every `every` while the calling component is on screen, so relative times,
+/// waits and timers it shows stay true.
+pub fn ticking_now(every: std::time::Duration) -> leptos::prelude::ReadSignal<DateTime<Utc>> {
+    use leptos::prelude::*;
+    let (clock, set_clock) = signal(now());
+    let ticker = set_interval_with_handle(move || set_clock.set(now()), every);
+    on_cleanup(move || {
+        if let Ok(ticker) = ticker {
+            ticker.clear();
+        }
+    });
+    clock
+}
+
 /// "just now", "5 min ago", "3 h ago", "2 d ago", then the date.
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (now - at).num_seconds().max(0);

@@ -170,14 +170,7 @@ pub fn ConversationList(view: Memo<View>, open: Memo<Option<String>>) -> impl In
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(720.0_f64);
     let active = RwSignal::new(None::<String>);
-    let (clock, set_clock) = signal(time::now());
-    let ticker =
-        set_interval_with_handle(move || set_clock.set(time::now()), Duration::from_secs(30));
-    on_cleanup(move || {
-        if let Ok(ticker) = ticker {
-            ticker.clear();
-        }
-    });
+    let clock = time::ticking_now(Duration::from_secs(30));
 
     Effect::new(move || rows.reset(view.get()));
     let live = use_live_updates();

@@ -55,16 +55,7 @@ pub fn LiveVisitors(view: Memo<View>) -> impl IntoView {
         }
     });
     live.on_resync(load);
-    let (clock, set_clock) = signal(time::now());
-    let ticker = set_interval_with_handle(
-        move || set_clock.set(time::now()),
-        std::time::Duration::from_secs(15),
-    );
-    on_cleanup(move || {
-        if let Ok(ticker) = ticker {
-            ticker.clear();
-        }
-    });
+    let clock = time::ticking_now(std::time::Duration::from_secs(15));
     // A click anywhere outside the panel closes it, as menus do.
     let wrapper = NodeRef::<leptos::html::Div>::new();
     let outside = window_event_listener(leptos::ev::click, move |event| {

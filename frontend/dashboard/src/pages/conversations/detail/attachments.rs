@@ -18,6 +18,7 @@ use super::composer::{client_message_id, deliver, Outgoing};
 use super::thread::ThreadState;
 use super::OpenConversation;
 use crate::api;
+use crate::components::icons::{Icon, MICROPHONE, PAPERCLIP};
 use crate::components::time;
 
 /// What the file picker offers (the server sniffs the real type either way).
@@ -117,9 +118,7 @@ pub fn AttachButton(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView {
                 }
             }
         >
-            <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
-                <path d="M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
-            </svg>
+            <Icon d=PAPERCLIP />
         </button>
     }
 }
@@ -158,15 +157,7 @@ struct Recording {
 pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView {
     let recording = StoredValue::new_local(None::<Recording>);
     let since = RwSignal::new(None::<f64>);
-    let (now, set_now) = signal(js_sys::Date::now());
-    let ticker = set_interval_with_handle(
-        move || set_now.set(js_sys::Date::now()),
-        std::time::Duration::from_millis(500),
-    );
     on_cleanup(move || {
-        if let Ok(ticker) = ticker {
-            ticker.clear();
-        }
         // Leaving the panel mid-recording discards it and frees the microphone.
         finish(recording, since, false);
     });
@@ -182,11 +173,6 @@ pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView 
             }
         });
     };
-    let elapsed = move || {
-        since
-            .get()
-            .map(|s| time::duration(((now.get() - s) / 1000.0) as i64))
-    };
     view! {
         {move || match since.get() {
             None => view! {
@@ -198,16 +184,14 @@ pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView 
                     disabled=move || disabled.get() || uploads.current.with(Option::is_some)
                     on:click=start
                 >
-                    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
-                        <path d="M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z M5.5 11a6.5 6.5 0 0 0 13 0 M12 17.5V21" />
-                    </svg>
+                    <Icon d=MICROPHONE />
                 </button>
             }
             .into_any(),
-            Some(_) => view! {
+            Some(started) => view! {
                 <div class="recording" role="status" data-testid="recording">
                     <span class="recording-dot" aria-hidden="true"></span>
-                    <span class="recording-time" data-testid="recording-time">{elapsed}</span>
+                    <RecordingTime started />
                     <button type="button" class="button" data-testid="record-cancel" on:click=move |_| finish(recording, since, false)>
                         "Cancel"
                     </button>
@@ -219,6 +203,17 @@ pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView 
             .into_any(),
         }}
     }
+}
+
+/// The recording's running time; its clock ticks only while a recording is on screen.
+#[component]
+fn RecordingTime(started: f64) -> impl IntoView {
+    let now = time::ticking_now(std::time::Duration::from_millis(500));
+    let elapsed = move || {
+        let millis = now.get().timestamp_millis() as f64 - started;
+        time::duration((millis / 1000.0) as i64)
+    };
+    view! { <span class="recording-time" data-testid="recording-time">{elapsed}</span> }
 }
 
 /// Asks for the microphone and starts recording; the recording is sent when it stops with

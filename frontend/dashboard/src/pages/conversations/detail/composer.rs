@@ -132,7 +132,8 @@ pub fn Composer() -> impl IntoView {
     });
     let uploads = Uploads::new(open, state);
     let copilot = RwSignal::new(false);
-    let insert_suggestion = Callback::new(move |reply: String| {
+    // A quick reply or a suggestion replaces the input's text, ready to edit and send.
+    let replace_text = Callback::new(move |reply: String| {
         text.set(reply);
         if let Some(el) = input.get_untracked() {
             _ = el.focus();
@@ -140,12 +141,7 @@ pub fn Composer() -> impl IntoView {
     });
     let not_joined = Signal::derive(move || !joined.get());
     let menu = QuickReplyMenu::new(text);
-    let insert = move |reply: QuickReplyView| {
-        text.set(reply.body);
-        if let Some(el) = input.get_untracked() {
-            _ = el.focus();
-        }
-    };
+    let insert = move |reply: QuickReplyView| replace_text.run(reply.body);
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
         if event.key() == "Escape" && menu.shown.get_untracked().is_some() {
             // Closes the menu (by dropping the `/` command), not the panel.
@@ -183,7 +179,7 @@ pub fn Composer() -> impl IntoView {
     });
 
     view! {
-        <copilot::CopilotPanel showing=copilot on_insert=insert_suggestion />
+        <copilot::CopilotPanel showing=copilot on_insert=replace_text />
         <attachments::UploadStatus uploads />
         <form
             class="composer"

@@ -122,16 +122,7 @@ fn VisitorFacts(detail: ConversationDetail) -> impl IntoView {
 /// "Window closes in 3 h 12 min", or the warning once it has closed.
 #[component]
 fn WhatsappWindow(ends: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let (now, set_now) = signal(time::now());
-    let ticker = set_interval_with_handle(
-        move || set_now.set(time::now()),
-        std::time::Duration::from_secs(30),
-    );
-    on_cleanup(move || {
-        if let Ok(ticker) = ticker {
-            ticker.clear();
-        }
-    });
+    let now = time::ticking_now(std::time::Duration::from_secs(30));
     move || {
         let left = (ends - now.get()).num_seconds();
         if left > 0 {
