@@ -343,11 +343,9 @@ mod tests {
 
     use super::*;
 
-    /// A writer on a fresh database file with one table whose values must be unique, and a
-    /// first write that holds the writer for a moment, so the writes queued meanwhile are
-    /// committed together in the next batch.
-    /// A writer whose thread is busy until `go` is sent, so writes submitted meanwhile are
-    /// taken as one batch. (A fixed sleep let a loaded machine commit the first write alone.)
+    /// A writer on a fresh database file with one table whose values must be unique, whose
+    /// thread is busy with a first write until `go` is sent, so the writes submitted meanwhile
+    /// are committed together in the next batch.
     fn held_writer() -> (
         GroupCommit,
         tempfile::TempDir,
@@ -363,10 +361,12 @@ mod tests {
         let writer = GroupCommit::start(conn, path).unwrap();
         let (held, released) = tokio::sync::oneshot::channel();
         let (go, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = std::sync::mpsc::channel::<()>();
         writer
             .submit(
                 Guard::Savepoint,
                 move |_| {
+                    let _ = started.send(());
                     let _ = wait.recv_timeout(std::time::Duration::from_secs(10));
                     Ok(())
                 },
@@ -374,6 +374,11 @@ mod tests {
                     let _ = held.send(());
                 },
             )
+            .unwrap();
+        // Until the holding write runs, the writer may still take the next writes into its
+        // batch (CI once committed the first test write with it).
+        running
+            .recv_timeout(std::time::Duration::from_secs(10))
             .unwrap();
         (writer, dir, released, go)
     }
