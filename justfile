@@ -12,10 +12,15 @@ setup:
 build-dashboard:
     bash scripts/build-dashboard.sh
 
-# Run server + dashboard on http://127.0.0.1:8080 with the embedded SQLite database in ./data.
-run: build-dashboard
+# Build the chat widget (loader and frame) into frontend/widget/dist.
+build-widget:
+    bash scripts/build-widget.sh
+
+# Run server + dashboard on http://127.0.0.1:8080 with the embedded SQLite database in ./data,
+# and the demo shop with the demo workspace's chat widget on http://127.0.0.1:8081.
+run: build-dashboard build-widget
     cargo build --release -p switchboard-api
-    DASHBOARD_DIR=frontend/dashboard/dist ./target/release/api
+    DASHBOARD_DIR=frontend/dashboard/dist WIDGET_DIR=frontend/widget/dist DEMO_SITE_BIND=${DEMO_SITE_BIND:-127.0.0.1:8081} ./target/release/api
 
 # Every test: formatting, lints, unit, integration (SQLite + PostgreSQL), schema fuzz, browser.
 test: lint unit integration fuzz e2e
@@ -24,12 +29,12 @@ test: lint unit integration fuzz e2e
 lint:
     cargo fmt --all --check
     cargo clippy --quiet -p switchboard-types -p switchboard-api -p switchboard-bench --all-targets -- -D warnings
-    cargo clippy --quiet -p dashboard --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy --quiet -p dashboard -p widget --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests beside the code.
 unit:
     cargo nextest run --no-fail-fast -p switchboard-types -p switchboard-api --lib --bins
-    cargo nextest run --no-fail-fast -p dashboard --bins
+    cargo nextest run --no-fail-fast -p dashboard -p widget --bins
 
 # Integration tests against the real binary, on SQLite and on PostgreSQL.
 integration:
@@ -43,7 +48,7 @@ fuzz:
     bash scripts/schema-fuzz.sh
 
 # Browser tests in Debian's Chromium against the real server and the built dashboard.
-e2e: build-dashboard
+e2e: build-dashboard build-widget
     cargo build -p switchboard-api
     cd e2e && node --test --test-concurrency=1 tests/
 
@@ -70,6 +75,7 @@ bench:
     ./target/release/bench-realtime throughput --backend postgres --pg-socket /var/run/postgresql
     ./target/release/bench-realtime throughput --backend redis2
     ./target/release/bench-realtime throughput --backend redis2 --pg-socket /var/run/postgresql
+    bash scripts/build-widget.sh
     bash scripts/build-dashboard.sh
     cargo build -p switchboard-api
     cd e2e && node bench/dashboard.mjs

@@ -38,6 +38,12 @@ if [[ ! -x .tools/node_modules/.bin/wasm-opt ]]; then
   npm install --silent --no-audit --no-fund --prefix .tools binaryen@132.0.0
 fi
 
+# The widget's loader ships minified (its budget is 3 KB gzip).
+if [[ ! -x .tools/node_modules/.bin/terser ]]; then
+  say "installing terser 5.51.2 (JavaScript minifier) from npm into .tools/"
+  npm install --silent --no-audit --no-fund --prefix .tools terser@5.51.2
+fi
+
 if $for_tests; then
   if [[ ! -x /usr/bin/chromium ]]; then
     say "installing Debian's chromium for browser tests"

@@ -51,6 +51,7 @@ export async function startServer(extraEnv = {}) {
     BIND: '127.0.0.1:0',
     DATA_DIR: dataDir,
     DASHBOARD_DIR: join(root, 'frontend', 'dashboard', 'dist'),
+    WIDGET_DIR: join(root, 'frontend', 'widget', 'dist'),
     ...extraEnv,
   };
   let { child, printed } = await spawnApi(env, { needLogin: true });

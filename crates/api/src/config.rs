@@ -25,6 +25,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The built dashboard (`DASHBOARD_DIR`, default `frontend/dashboard/dist`).
     pub dashboard_dir: PathBuf,
+    /// The built chat widget: its loader and frame (`WIDGET_DIR`, default `frontend/widget/dist`).
+    pub widget_dir: PathBuf,
+    /// Where to serve the demo shop with the demo workspace's widget (`DEMO_SITE_BIND`, e.g.
+    /// `127.0.0.1:8081`; off when unset).
+    pub demo_site_bind: Option<String>,
     /// Access token lifetime (`ACCESS_TOKEN_TTL_SECS`, default 900).
     pub access_token_ttl: Duration,
     /// Refresh token lifetime (`REFRESH_TOKEN_TTL_DAYS`, default 30).
@@ -111,6 +116,10 @@ impl Config {
             dashboard_dir: PathBuf::from(
                 get("DASHBOARD_DIR").unwrap_or_else(|| "frontend/dashboard/dist".into()),
             ),
+            widget_dir: PathBuf::from(
+                get("WIDGET_DIR").unwrap_or_else(|| "frontend/widget/dist".into()),
+            ),
+            demo_site_bind: get("DEMO_SITE_BIND"),
             access_token_ttl: Duration::from_secs(number("ACCESS_TOKEN_TTL_SECS", 900)?),
             refresh_token_ttl: Duration::from_secs(number("REFRESH_TOKEN_TTL_DAYS", 30)? * 86_400),
             refresh_reuse_grace: Duration::from_secs(number("REFRESH_REUSE_GRACE_SECS", 30)?),

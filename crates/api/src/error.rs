@@ -64,6 +64,9 @@ pub enum AppError {
     Unauthorized { code: ErrorCode, message: String },
     #[error("{0}")]
     Forbidden(String),
+    /// 403 with a code of its own (e.g. `origin_not_allowed`).
+    #[error("{message}")]
+    Denied { code: ErrorCode, message: String },
     #[error("{0} not found.")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -98,6 +101,7 @@ impl AppError {
             AppError::WebsocketUpgradeRequired => ErrorCode::WebsocketUpgradeRequired,
             AppError::Unauthorized { code, .. } => *code,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::Denied { code, .. } => *code,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::Conflict { code, .. } => *code,
             AppError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
@@ -171,7 +175,7 @@ impl ResponseError for AppError {
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::WebsocketUpgradeRequired => StatusCode::UPGRADE_REQUIRED,
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::Denied { .. } => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -237,6 +241,14 @@ mod tests {
                 ErrorCode::InvalidCredentials,
             ),
             (AppError::Forbidden("no".into()), 403, ErrorCode::Forbidden),
+            (
+                AppError::Denied {
+                    code: ErrorCode::OriginNotAllowed,
+                    message: "no".into(),
+                },
+                403,
+                ErrorCode::OriginNotAllowed,
+            ),
             (AppError::NotFound("Conversation"), 404, ErrorCode::NotFound),
             (
                 AppError::conflict(ErrorCode::ConversationLocked, "x", Value::Null),

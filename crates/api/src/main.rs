@@ -32,4 +32,7 @@ fn announce(app: &Application) {
         ),
         None => {}
     }
+    if let Some(bind) = &app.state().config.demo_site_bind {
+        println!("  Demo shop with the chat widget: http://{bind}/ (chat there as a visitor)\n");
+    }
 }

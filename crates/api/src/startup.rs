@@ -115,6 +115,11 @@ impl Application {
         })
     }
 
+    /// The running server's shared state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// The port actually bound (useful with `BIND=...:0`).
     pub fn port(&self) -> u16 {
         self.port
@@ -126,6 +131,14 @@ impl Application {
         actix_web::rt::spawn(stop_on_signal(handle, self.state.clone()));
         actix_web::rt::spawn(background::run(self.state.clone()));
         actix_web::rt::spawn(crate::realtime::dispatch::run(self.state.clone()));
+        if let Some(bind) = self.state.config.demo_site_bind.clone() {
+            let state = self.state.clone();
+            actix_web::rt::spawn(async move {
+                if let Err(error) = http::demo_site::serve(state, bind).await {
+                    tracing::error!(%error, "the demo shop could not be served");
+                }
+            });
+        }
         self.server.await
     }
 }
@@ -133,6 +146,7 @@ impl Application {
 fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
     let shutdown_timeout = state.config.shutdown_timeout.as_secs();
     let dashboard_dir = state.config.dashboard_dir.clone();
+    let widget_dir = state.config.widget_dir.clone();
     let json_limit = state.config.json_body_limit;
     let openapi = web::Data::new(http::openapi_json());
     let data = web::Data::new(state.clone());
@@ -152,7 +166,8 @@ fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Server> {
             .wrap(from_fn(telemetry::log_request))
             .route("/api/v1/openapi.json", web::get().to(http::serve_openapi));
         let (app, _) = http::routes(app);
-        app.configure(http::spa::dashboard(&dashboard_dir))
+        app.configure(http::widget::files(&widget_dir))
+            .configure(http::spa::dashboard(&dashboard_dir))
     })?;
     Ok(server)
 }

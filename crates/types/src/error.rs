@@ -102,6 +102,8 @@ error_codes! {
     InvalidSignature = "invalid_signature",
     /// The widget key is unknown.
     InvalidWidgetKey = "invalid_widget_key",
+    /// The widget runs on an origin the workspace did not list in its allowed origins (403).
+    OriginNotAllowed = "origin_not_allowed",
     /// The visitor token does not verify.
     InvalidVisitorToken = "invalid_visitor_token",
     /// The member was deactivated.

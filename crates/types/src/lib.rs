@@ -21,6 +21,7 @@ pub mod stats;
 pub mod team;
 pub mod visitors;
 pub mod widget;
+pub mod widget_settings;
 pub mod wire;
 
 pub use ids::*;

@@ -75,6 +75,18 @@ pub enum VisitorFrame {
         #[serde(default)]
         after: Option<MessageId>,
     },
+    /// With no agent online, the visitor leaves their email to be answered later: it becomes a
+    /// lead of their conversation.
+    LeaveEmail {
+        /// Where to answer.
+        email: String,
+        /// Their name, if they gave it.
+        #[serde(default)]
+        name: Option<String>,
+        /// What they want, at most 2000 characters.
+        #[serde(default)]
+        message: Option<String>,
+    },
     /// Application-level heartbeat (WebSocket pings work too).
     Ping,
 }
@@ -179,6 +191,8 @@ pub enum ServerFrame {
     },
     /// The rating was stored.
     RatingSaved,
+    /// The email left with `leave_email` was stored as a lead.
+    EmailSaved,
     /// Answer to `ping`.
     Pong,
     /// Something the widget sent was refused.

@@ -12,6 +12,7 @@ diesel::table! {
         plan -> Text,
         event_seq -> BigInt,
         created_at -> Timestamp,
+        widget_settings -> Text,
     }
 }
 

@@ -112,6 +112,7 @@ pub fn create_workspace(
         plan: "trial".into(),
         event_seq: 0,
         created_at: at,
+        widget_settings: "{}".into(),
     };
     store::tenants::insert(conn, &tenant)?;
     store::counters::create_for_tenant(conn, &tenant.id)?;

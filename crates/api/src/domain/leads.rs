@@ -9,6 +9,7 @@ use super::conversation_state::load_locked;
 use super::member::Member;
 use super::validate;
 use super::views::lead_view;
+use super::visitor_chat::{ensure_visitor, VisitorCtx};
 use crate::clock::{new_id, now};
 use crate::error::{AppError, Violations};
 use crate::state::AppState;
@@ -53,6 +54,51 @@ pub async fn capture(
             let view = lead_view(&lead);
             outbox.emit(EventPayload::LeadCreated(view.clone()), Some(&c.id), None);
             Ok(view)
+        })
+        .await
+}
+
+/// A visitor who found no agent online leaves their email: a lead of their latest
+/// conversation (if they have one), captured by nobody, announced to the team like any other.
+pub async fn leave_email(
+    state: &AppState,
+    ctx: &VisitorCtx,
+    email: String,
+    name: Option<String>,
+    message: Option<String>,
+) -> Result<(), AppError> {
+    let mut v = Violations::default();
+    let email = validate::email(&mut v, "email", &email);
+    let name = validate::optional_text(&mut v, "name", name.as_deref(), 100);
+    let message = validate::optional_text(&mut v, "message", message.as_deref(), 2000);
+    v.finish()?;
+    let ctx2 = ctx.clone();
+    state
+        .transact(&ctx.tenant_id, move |conn, outbox| {
+            let visitor = ensure_visitor(conn, &ctx2)?;
+            let conversation =
+                store::conversations::latest_of_visitor(conn, &ctx2.tenant_id, &ctx2.visitor_id)?;
+            let lead = Lead {
+                id: new_id(),
+                tenant_id: ctx2.tenant_id.clone(),
+                conversation_id: conversation.as_ref().map(|c| c.id.clone()),
+                visitor_id: Some(ctx2.visitor_id.clone()),
+                email,
+                name: name.or(visitor.name),
+                phone: visitor.phone,
+                company: None,
+                message,
+                captured_by: None,
+                created_at: now(),
+            };
+            store::leads::insert(conn, &lead)?;
+            let conversation_id = conversation.as_ref().map(|c| c.id.as_str());
+            outbox.emit(
+                EventPayload::LeadCreated(lead_view(&lead)),
+                conversation_id,
+                None,
+            );
+            Ok(())
         })
         .await
 }

@@ -29,6 +29,7 @@ pub mod validate;
 pub mod views;
 pub mod visitor_chat;
 pub mod visitor_messages;
+pub mod widget_settings;
 
 /// Facts about the request that the audit log and sign-in throttling need.
 #[derive(Debug, Clone, Default)]

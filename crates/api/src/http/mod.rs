@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod auth;
 pub mod contract;
 pub mod conversations;
+pub mod demo_site;
 pub mod edge;
 pub mod extract;
 pub mod handoffs;
@@ -17,6 +18,7 @@ pub mod sockets;
 pub mod spa;
 pub mod team;
 pub mod upgrades;
+pub mod widget;
 pub mod workspace;
 
 use actix_web::dev::{ServiceFactory, ServiceRequest};
@@ -90,6 +92,8 @@ where
                 .service(workspace::revoke_api_key)
                 .service(workspace::get_settings)
                 .service(workspace::put_settings)
+                .service(widget::get_settings)
+                .service(widget::put_settings)
                 .service(workspace::get_billing)
                 .service(workspace::get_audit_log)
                 .service(conversations::list)
@@ -125,6 +129,7 @@ where
         )
         .service(
             scope("/api/widget/v1")
+                .service(widget::config)
                 .service(sockets::widget)
                 .service(sockets::widget_upload)
                 .default_service(web::to(api_not_found)),

@@ -13,7 +13,7 @@ use super::extract::{bearer_token, client_ip};
 use super::upgrades::{LeanUpgrade, LeanVisitor};
 use crate::domain::attachments::{self, Uploader};
 use crate::domain::auth::{self, AccessClaims};
-use crate::domain::visitor_chat;
+use crate::domain::{visitor_chat, widget_settings};
 use crate::error::{AppError, ErrorCode};
 use crate::realtime::{dashboard_socket, visitor_socket};
 use crate::state::AppState;
@@ -89,6 +89,7 @@ pub struct WidgetQuery {
 #[utoipa::path(tag = "widget", params(WidgetQuery), responses(
     (status = 101, description = "Switching to the WebSocket protocol"),
     (status = 401, description = "Unknown widget key", body = ErrorBody),
+    (status = 403, description = "The page's origin is not in the workspace's allowed origins", body = ErrorBody),
     (status = 429, description = "Too many sockets from this address", body = ErrorBody)))]
 #[get("/ws")]
 pub async fn widget(
@@ -101,6 +102,12 @@ pub async fn widget(
         .and_then(|ip| ip.parse().ok())
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     let (tenant, ctx, token) = visitor_chat::identify(&state, &q.key, q.token.as_deref()).await?;
+    let (origin, host) = super::widget::origin_and_host(&req);
+    widget_settings::check_origin(
+        &widget_settings::of(&tenant),
+        origin.as_deref(),
+        host.as_deref(),
+    )?;
     let mut handshake =
         ws::handshake(req.head()).map_err(|_| AppError::WebsocketUpgradeRequired)?;
     if !req.extensions().contains::<LeanUpgrade>() {

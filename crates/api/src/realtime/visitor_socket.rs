@@ -16,9 +16,9 @@ use switchboard_types::widget::{ServerFrame, VisitorFrame};
 use super::hub::{Admission, Outgoing, Registration, SocketTask};
 use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
-use crate::domain::validate;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
 use crate::domain::visitor_messages::{self, KnownThread};
+use crate::domain::{leads, validate};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
@@ -398,6 +398,13 @@ async fn handle(
         } => visitor_chat::rate(state, ctx, stars, categories, comment)
             .await
             .map(|_| vec![]),
+        VisitorFrame::LeaveEmail {
+            email,
+            name,
+            message,
+        } => leads::leave_email(state, ctx, email, name, message)
+            .await
+            .map(|_| vec![ServerFrame::EmailSaved]),
         VisitorFrame::Seen { .. } => Ok(vec![]),
         VisitorFrame::Sync { after } => visitor_chat::sync(state, ctx, after.map(|m| m.0))
             .await

@@ -23,6 +23,8 @@ pub struct Tenant {
     pub plan: String,
     pub event_seq: i64,
     pub created_at: NaiveDateTime,
+    /// `WidgetSettings` as JSON.
+    pub widget_settings: String,
 }
 
 /// Settings columns an admin may change.
@@ -65,6 +67,14 @@ pub fn find_by_widget_key(conn: &mut Conn, widget_key: &str) -> QueryResult<Opti
         .select(Tenant::as_select())
         .first(conn)
         .optional()
+}
+
+/// Replaces the widget's settings (JSON).
+pub fn set_widget_settings(conn: &mut Conn, tenant_id: &TenantId, json: &str) -> QueryResult<()> {
+    diesel::update(tenants::table.find(tenant_id.as_str()))
+        .set(tenants::widget_settings.eq(json))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Writes the settings `change` names; a change that names none is a no-op (diesel refuses an

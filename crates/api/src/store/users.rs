@@ -126,3 +126,16 @@ pub fn count_active(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Whether an active member of the workspace is online to visitors.
+pub fn any_online(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(
+            users::tenant_id
+                .eq(tenant_id.as_str())
+                .and(users::active.eq(true))
+                .and(users::availability.eq("online")),
+        ),
+    ))
+    .get_result(conn)
+}

@@ -29,3 +29,4 @@ mod realtime;
 mod suggestions;
 mod team;
 mod visitor_messages;
+mod widget;

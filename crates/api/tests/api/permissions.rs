@@ -31,7 +31,9 @@ fn access(op: &Operation) -> Option<Access> {
         }
         "GET /api/v1/invitations/preview" | "POST /api/v1/invitations/accept" => Public,
         // Signed with the visitor's token or a signed link, not a member's.
-        "GET /api/widget/v1/ws" | "POST /api/widget/v1/attachments" => Public,
+        "GET /api/widget/v1/ws"
+        | "POST /api/widget/v1/attachments"
+        | "GET /api/widget/v1/config" => Public,
         "GET /api/v1/attachments/{id}" => Member,
         "POST /api/v1/auth/logout" | "GET /api/v1/me" | "PUT /api/v1/me/availability" => Member,
         "GET /api/v1/events" => Member,
@@ -71,6 +73,7 @@ fn access(op: &Operation) -> Option<Access> {
             Admin
         }
         "GET /api/v1/settings" | "PUT /api/v1/settings" | "GET /api/v1/audit-log" => Admin,
+        "GET /api/v1/settings/widget" | "PUT /api/v1/settings/widget" => Admin,
         "GET /api/v1/billing"
         | "PUT /api/v1/team/members/{user_id}/role"
         | "POST /api/v1/team/ownership" => Owner,

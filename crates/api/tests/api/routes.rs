@@ -102,6 +102,7 @@ pub fn sample_body(op: &Operation, own: &Own<'_>) -> Option<Value> {
         }),
         "POST /api/v1/api-keys" => json!({ "name": "sweep" }),
         "PUT /api/v1/settings" => json!({ "name": "Swept" }),
+        "PUT /api/v1/settings/widget" => json!({ "title": "Swept" }),
         "POST /api/v1/conversations/{id}/messages" => json!({
             "client_message_id": uuid::Uuid::new_v4().to_string(), "body": "sweep"
         }),

@@ -1,0 +1,147 @@
+//! Every string the visitor reads, one table per language, picked from the browser's language.
+//! The business's own texts (title, greeting, offline message) come from its settings as they are.
+
+/// The visitor-facing strings of one language.
+pub struct Strings {
+    pub close: &'static str,
+    pub placeholder: &'static str,
+    pub send: &'static str,
+    pub talk_to_human: &'static str,
+    pub human_requested: &'static str,
+    /// Around an agent's name: "Anna joined the conversation".
+    pub joined: (&'static str, &'static str),
+    pub left: (&'static str, &'static str),
+    pub typing: &'static str,
+    pub sending: &'static str,
+    pub sent: &'static str,
+    pub not_sent: &'static str,
+    pub reconnecting: &'static str,
+    pub chatting_with: &'static str,
+    pub ai_assistant: &'static str,
+    pub prechat_intro: &'static str,
+    pub name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub optional: &'static str,
+    pub required: &'static str,
+    pub invalid_email: &'static str,
+    pub start_chat: &'static str,
+    pub leave_email: &'static str,
+    pub your_message: &'static str,
+    pub email_saved: &'static str,
+    pub back_to_chat: &'static str,
+    pub rate_title: &'static str,
+    pub rate_stars: &'static str,
+    pub rate_comment: &'static str,
+    pub rate_send: &'static str,
+    pub rate_skip: &'static str,
+    pub thanks: &'static str,
+    pub new_message: &'static str,
+    pub resolved: &'static str,
+}
+
+/// English.
+pub const EN: Strings = Strings {
+    close: "Close chat",
+    placeholder: "Write a message…",
+    send: "Send",
+    talk_to_human: "Talk to a human",
+    human_requested: "We've let the team know. Someone will join shortly.",
+    joined: ("", " joined the conversation"),
+    left: ("", " left the conversation"),
+    typing: "is typing…",
+    sending: "Sending…",
+    sent: "Sent",
+    not_sent: "Not sent",
+    reconnecting: "Reconnecting… your messages will be sent when you're back online.",
+    chatting_with: "You're chatting with",
+    ai_assistant: "AI assistant",
+    prechat_intro: "Before we start, tell us a little about you.",
+    name: "Name",
+    email: "Email",
+    phone: "Phone",
+    optional: "optional",
+    required: "Please fill this in.",
+    invalid_email: "Please enter a valid email address.",
+    start_chat: "Start chat",
+    leave_email: "Leave my email",
+    your_message: "How can we help? (optional)",
+    email_saved: "Thanks! We'll get back to you by email.",
+    back_to_chat: "Back to the chat",
+    rate_title: "How did we do?",
+    rate_stars: "Rate this conversation",
+    rate_comment: "Anything else you'd like to tell us? (optional)",
+    rate_send: "Send rating",
+    rate_skip: "Skip",
+    thanks: "Thank you for your feedback!",
+    new_message: "Write a new message",
+    resolved: "This conversation was resolved.",
+};
+
+/// German.
+pub const DE: Strings = Strings {
+    close: "Chat schließen",
+    placeholder: "Nachricht schreiben…",
+    send: "Senden",
+    talk_to_human: "Mit einem Menschen sprechen",
+    human_requested: "Wir haben das Team benachrichtigt. Gleich ist jemand für Sie da.",
+    joined: ("", " ist dem Gespräch beigetreten"),
+    left: ("", " hat das Gespräch verlassen"),
+    typing: "schreibt…",
+    sending: "Wird gesendet…",
+    sent: "Gesendet",
+    not_sent: "Nicht gesendet",
+    reconnecting: "Verbindung wird wiederhergestellt… Ihre Nachrichten werden gesendet, sobald Sie wieder online sind.",
+    chatting_with: "Sie chatten mit",
+    ai_assistant: "KI-Assistent",
+    prechat_intro: "Bevor es losgeht, erzählen Sie uns kurz etwas über sich.",
+    name: "Name",
+    email: "E-Mail",
+    phone: "Telefon",
+    optional: "optional",
+    required: "Bitte ausfüllen.",
+    invalid_email: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+    start_chat: "Chat starten",
+    leave_email: "E-Mail hinterlassen",
+    your_message: "Wie können wir helfen? (optional)",
+    email_saved: "Danke! Wir melden uns per E-Mail bei Ihnen.",
+    back_to_chat: "Zurück zum Chat",
+    rate_title: "Wie waren wir?",
+    rate_stars: "Bewerten Sie dieses Gespräch",
+    rate_comment: "Möchten Sie uns noch etwas sagen? (optional)",
+    rate_send: "Bewertung senden",
+    rate_skip: "Überspringen",
+    thanks: "Vielen Dank für Ihr Feedback!",
+    new_message: "Neue Nachricht schreiben",
+    resolved: "Dieses Gespräch wurde abgeschlossen.",
+};
+
+/// The table for a BCP 47 language tag such as `de-AT`; English for any other language.
+pub fn for_language(tag: &str) -> &'static Strings {
+    if tag.get(..2).is_some_and(|l| l.eq_ignore_ascii_case("de")) {
+        &DE
+    } else {
+        &EN
+    }
+}
+
+/// The table for the browser's language.
+pub fn strings() -> &'static Strings {
+    let tag = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    for_language(&tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_browsers_get_german_and_everyone_else_english() {
+        assert_eq!(for_language("de-AT").send, "Senden");
+        assert_eq!(for_language("DE").send, "Senden");
+        assert_eq!(for_language("fr-FR").send, "Send");
+        assert_eq!(for_language("").send, "Send");
+    }
+}

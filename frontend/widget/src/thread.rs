@@ -1,0 +1,183 @@
+//! The visitor's thread as data: messages from the server merged without duplicates, in
+//! order, and the messages still on their way (the outbox). Pure, so it is tested natively.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use switchboard_types::messages::{MessageKind, Sender};
+use switchboard_types::widget::VisitorMessage;
+use switchboard_types::{ConversationId, MessageId};
+
+/// A message the visitor wrote that the server has not acknowledged yet. Kept in storage, so
+/// it survives a reload while offline, and resent with the same `client_id` (never stored
+/// twice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub client_id: String,
+    pub text: String,
+    /// Why the server refused it, if it did (shown under the bubble; not resent).
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+/// One row of the thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A stored message.
+    Message(VisitorMessage),
+    /// A line the widget adds itself ("Anna joined the conversation").
+    Line {
+        key: String,
+        text: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl Item {
+    /// A key that stays the same while the row is shown.
+    pub fn key(&self) -> String {
+        match self {
+            Item::Message(m) => m.id.0.clone(),
+            Item::Line { key, .. } => key.clone(),
+        }
+    }
+
+    fn at(&self) -> DateTime<Utc> {
+        match self {
+            Item::Message(m) => m.created_at,
+            Item::Line { at, .. } => *at,
+        }
+    }
+}
+
+/// Adds the messages not shown yet and keeps the thread in time order (a `sync` answer or a
+/// welcome after a reconnect repeats what is there).
+pub fn merge(items: &mut Vec<Item>, messages: Vec<VisitorMessage>) {
+    for message in messages {
+        let known = items
+            .iter()
+            .any(|i| matches!(i, Item::Message(m) if m.id == message.id));
+        if !known {
+            items.push(Item::Message(message));
+        }
+    }
+    items.sort_by_key(Item::at);
+}
+
+/// The server stored `client_id`'s message as `message_id`: it leaves the outbox and takes its
+/// place in the thread (a later copy from the server is then recognised by its id).
+pub fn acknowledge(
+    items: &mut Vec<Item>,
+    outbox: &mut Vec<Pending>,
+    client_id: &str,
+    message_id: MessageId,
+    conversation_id: ConversationId,
+    at: DateTime<Utc>,
+) {
+    let Some(index) = outbox.iter().position(|p| p.client_id == client_id) else {
+        return;
+    };
+    let pending = outbox.remove(index);
+    let message = VisitorMessage {
+        id: message_id,
+        conversation_id,
+        sender: Sender::Customer,
+        sender_name: String::new(),
+        kind: MessageKind::Text,
+        body: Some(pending.text),
+        attachment: None,
+        payload: None,
+        client_id: Some(pending.client_id),
+        created_at: at,
+    };
+    merge(items, vec![message]);
+}
+
+/// A message of the visitor's own arrived from the server (another tab, or a resend after a
+/// reconnect): whatever of it waits in the outbox is done.
+pub fn settle(outbox: &mut Vec<Pending>, message: &VisitorMessage) {
+    if let Some(client_id) = &message.client_id {
+        outbox.retain(|p| &p.client_id != client_id);
+    }
+}
+
+/// The newest stored message, to ask for what came after it.
+pub fn last_message_id(items: &[Item]) -> Option<MessageId> {
+    items.iter().rev().find_map(|i| match i {
+        Item::Message(m) => Some(m.id.clone()),
+        Item::Line { .. } => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: &str, second: i64, sender: Sender) -> VisitorMessage {
+        VisitorMessage {
+            id: id.into(),
+            conversation_id: "c".into(),
+            sender,
+            sender_name: "Anna".into(),
+            kind: MessageKind::Text,
+            body: Some(format!("message {id}")),
+            attachment: None,
+            payload: None,
+            client_id: None,
+            created_at: DateTime::from_timestamp(1_800_000_000 + second, 0).unwrap(),
+        }
+    }
+
+    fn ids(items: &[Item]) -> Vec<String> {
+        items.iter().map(Item::key).collect()
+    }
+
+    #[test]
+    fn merging_twice_keeps_one_copy_in_time_order() {
+        let mut items = Vec::new();
+        merge(&mut items, vec![message("b", 2, Sender::Agent)]);
+        merge(
+            &mut items,
+            vec![message("a", 1, Sender::Ai), message("b", 2, Sender::Agent)],
+        );
+        assert_eq!(ids(&items), ["a", "b"]);
+    }
+
+    #[test]
+    fn an_acknowledged_message_leaves_the_outbox_and_a_later_copy_is_not_added() {
+        let mut items = vec![Item::Message(message("a", 1, Sender::Ai))];
+        let mut outbox = vec![
+            Pending {
+                client_id: "k1".into(),
+                text: "hello".into(),
+                refused: None,
+            },
+            Pending {
+                client_id: "k2".into(),
+                text: "still waiting".into(),
+                refused: None,
+            },
+        ];
+        let at = DateTime::from_timestamp(1_800_000_005, 0).unwrap();
+        acknowledge(&mut items, &mut outbox, "k1", "m1".into(), "c".into(), at);
+        assert_eq!(ids(&items), ["a", "m1"]);
+        assert_eq!(outbox.len(), 1);
+        let mut copy = message("m1", 5, Sender::Customer);
+        copy.client_id = Some("k1".into());
+        merge(&mut items, vec![copy]);
+        assert_eq!(ids(&items), ["a", "m1"]);
+        assert_eq!(last_message_id(&items), Some("m1".into()));
+    }
+
+    #[test]
+    fn the_own_message_from_another_tab_settles_the_outbox() {
+        let mut outbox = vec![Pending {
+            client_id: "k1".into(),
+            text: "hello".into(),
+            refused: None,
+        }];
+        let mut copy = message("m1", 5, Sender::Customer);
+        copy.client_id = Some("k1".into());
+        settle(&mut outbox, &copy);
+        assert!(outbox.is_empty());
+    }
+}
