@@ -94,12 +94,39 @@ pub struct WidgetSettings {
     pub offline_message: String,
     /// Origins (`https://shop.example`) the widget may run on; empty means any. At most 20.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Vec<AllowedOrigin>, max_items = 20)
+    )]
     pub allowed_origins: Vec<String>,
     /// Whether the host page's title shows the unread count while the chat is closed.
     #[serde(default)]
     pub unread_in_title: bool,
 }
+
+/// What the server takes as an allowed origin: `http(s)://host[:port]` in any case, with
+/// surrounding spaces and trailing slashes, which it trims off. (Only ASCII spaces here: a
+/// generator's idea of `\s` is wider than what the server trims.)
+pub const ALLOWED_ORIGIN_PATTERN: &str =
+    "^[ \\t\\r\\n]*[hH][tT][tT][pP][sS]?://[A-Za-z0-9.:\\[\\]-]+/*[ \\t\\r\\n]*$";
+
+/// The schema of one entry of `allowed_origins` (the wire form is a plain string).
+#[cfg(feature = "openapi")]
+pub struct AllowedOrigin;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for AllowedOrigin {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(ALLOWED_ORIGIN_PATTERN))
+            .examples(["https://shop.example"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for AllowedOrigin {}
 
 fn default_accent() -> String {
     "#4f46e5".into()
