@@ -1,6 +1,5 @@
 //! Reads the workspace's widget configuration (`GET /api/widget/v1/config`).
 
-use serde::Deserialize;
 use switchboard_types::widget_settings::WidgetConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -24,22 +23,9 @@ pub async fn fetch(key: &str) -> Result<WidgetConfig, String> {
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        serde_json::from_str(&body).map_err(|e| e.to_string())
+        crate::wire::config(&body).ok_or_else(|| "The chat's settings could not be read.".into())
     } else {
-        Err(serde_json::from_str::<Refusal>(&body)
-            .map(|r| r.error.message)
-            .unwrap_or_else(|_| format!("The chat is unavailable ({}).", response.status())))
+        Err(crate::wire::error_message(&body)
+            .unwrap_or_else(|| format!("The chat is unavailable ({}).", response.status())))
     }
-}
-
-/// The part of the API's error body the chat shows: its sentence. (The full `ErrorBody` would
-/// bring every error code's name and a JSON value parser into the chat's download.)
-#[derive(Deserialize)]
-struct Refusal {
-    error: Sentence,
-}
-
-#[derive(Deserialize)]
-struct Sentence {
-    message: String,
 }

@@ -2,7 +2,6 @@
 //! post only to the host origin the loader named in our address (the browser drops the message
 //! if the parent is another site), and accept messages only from our parent window on it.
 
-use serde::Deserialize;
 use switchboard_types::widget::VisitorFrame;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -37,17 +36,14 @@ fn embedded() -> bool {
         .unwrap_or(false)
 }
 
-/// What the loader tells us.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "sb", rename_all = "snake_case")]
+/// What the loader tells us (read by `wire::host_message`).
+#[derive(Debug)]
 pub enum HostMessage {
     /// Start: the visitor token the host page keeps, whether the chat is shown, and the page
     /// when the loader cannot report it itself.
     Init {
         token: Option<String>,
-        #[serde(default)]
         open: bool,
-        #[serde(default)]
         page: Option<Page>,
     },
     /// The visitor opened the chat.
@@ -59,16 +55,15 @@ pub enum HostMessage {
 }
 
 /// The host page the visitor is on, as the loader reads it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Page {
-    url: String,
-    title: Option<String>,
-    referrer: Option<String>,
+    pub url: String,
+    pub title: Option<String>,
+    pub referrer: Option<String>,
 }
 
 impl Page {
-    /// The frame that reports it. (Parsed here as a plain struct: deserialising the whole
-    /// `VisitorFrame` enum would add 25 KB to the chat for one variant.)
+    /// The frame that reports it.
     pub fn frame(self) -> VisitorFrame {
         VisitorFrame::Page {
             url: self.url,
@@ -113,7 +108,7 @@ pub fn listen(frame: &Frame, on: impl Fn(HostMessage) + 'static) {
         let parsed = js_sys::JSON::stringify(&e.data())
             .ok()
             .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str::<HostMessage>(&s).ok());
+            .and_then(|s| crate::wire::host_message(&s));
         if let Some(message) = parsed {
             on(message);
         }

@@ -9,6 +9,7 @@ mod socket;
 mod storage;
 mod thread;
 mod views;
+mod wire;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -96,7 +96,7 @@ fn dial() {
         let Some(text) = e.data().as_string() else {
             return;
         };
-        if let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) {
+        if let Some(frame) = crate::wire::server_frame(&text) {
             if matches!(frame, ServerFrame::Welcome { .. }) {
                 ATTEMPTS.with(|a| a.set(0));
                 (on_frame.on_connected)(true);

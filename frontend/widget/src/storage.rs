@@ -17,14 +17,14 @@ fn name(key: &str, what: &str) -> String {
 pub fn outbox(key: &str) -> Vec<Pending> {
     local()
         .and_then(|s| s.get_item(&name(key, "outbox")).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
+        .map(|json| crate::wire::outbox(&json))
         .unwrap_or_default()
 }
 
 /// Saves the outbox (a full storage only costs the reload guarantee, never the message).
 pub fn save_outbox(key: &str, outbox: &[Pending]) {
-    if let (Some(storage), Ok(json)) = (local(), serde_json::to_string(outbox)) {
-        let _ = storage.set_item(&name(key, "outbox"), &json);
+    if let Some(storage) = local() {
+        let _ = storage.set_item(&name(key, "outbox"), &crate::wire::outbox_json(outbox));
     }
 }
 

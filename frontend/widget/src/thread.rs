@@ -2,7 +2,6 @@
 //! order, and the messages still on their way (the outbox). Pure, so it is tested natively.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use switchboard_types::messages::{MessageKind, Sender};
 use switchboard_types::widget::VisitorMessage;
 use switchboard_types::{ConversationId, MessageId};
@@ -10,12 +9,11 @@ use switchboard_types::{ConversationId, MessageId};
 /// A message the visitor wrote that the server has not acknowledged yet. Kept in storage, so
 /// it survives a reload while offline, and resent with the same `client_id` (never stored
 /// twice).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub client_id: String,
     pub text: String,
     /// Why the server refused it, if it did (shown under the bubble; not resent).
-    #[serde(default)]
     pub refused: Option<String>,
 }
 
