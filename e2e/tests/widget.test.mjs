@@ -2,11 +2,11 @@
 // one script tag; the visitor opens the launcher and chats in the iframe; an agent answers from
 // the dashboard in a browser of their own; the conversation is resolved and rated.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { apiLogin, launchBrowser, newPage, signIn, startServer } from './support.mjs';
+import { embedSnippet, openChat, say, startSite, visitor } from './widget-support.mjs';
 
 const shots = resolve(import.meta.dirname, '..', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -16,34 +16,12 @@ let chrome;
 let owner;
 let site;
 
-/**
- * The business's website: a plain page on its own origin (`localhost` while the server is on
- * `127.0.0.1`) with the embed snippet, plus whatever `extra` markup a test adds to `<head>`.
- */
-function startSite(snippet) {
-  const pages = new Map();
-  const http = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const page = pages.get(path) ?? pages.get('/');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(page);
-  });
-  return new Promise((done) => http.listen(0, '127.0.0.1', () => {
-    const url = `http://localhost:${http.address().port}`;
-    const add = (path, { title = 'Northwind Coffee', head = '', body = '' } = {}) => pages.set(path,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${head}</head>` +
-      `<body><h1>${title}</h1><p>Fresh coffee, roasted weekly.</p>${body}${snippet}</body></html>`);
-    add('/');
-    done({ url, add, close: () => http.close() });
-  }));
-}
-
 before(async () => {
   server = await startServer();
   chrome = await launchBrowser();
   owner = await apiLogin(server, server.email, server.password);
   const key = owner.me.tenant.widget_key;
-  site = await startSite(`<script src="${server.url}/widget.js" data-key="${key}" async></script>`);
+  site = await startSite(embedSnippet(server, key));
 });
 
 after(async () => {
@@ -52,32 +30,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** A visitor in a browser context of their own, on the business's home page. */
-async function visitor({ viewport = { width: 1280, height: 720 }, colorScheme = 'light' } = {}) {
-  const context = await chrome.browser.newContext({ viewport, colorScheme });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (error) => page.errors.push(error));
-  await page.goto(site.url + '/');
-  return page;
-}
-
-/** Opens the chat and resolves with the frame's locator once its input bar is there. */
-async function openChat(page) {
-  await page.getByRole('button', { name: /Open chat/ }).click();
-  const chat = page.frameLocator('iframe[title]');
-  await chat.getByRole('textbox', { name: 'Write a message…' }).waitFor();
-  return chat;
-}
-
-async function say(chat, text) {
-  const input = chat.getByRole('textbox', { name: 'Write a message…' });
-  await input.fill(text);
-  await input.press('Enter');
-}
-
 test('a visitor chats on a business’s site, an agent joins and answers, resolves, and the visitor rates', async () => {
-  const page = await visitor();
+  const page = await visitor(chrome.browser, site);
   // The launcher is there; the chat's frame is not created before any intent.
   await page.getByRole('button', { name: /Open chat/ }).waitFor();
   assert.equal(await page.locator('iframe').count(), 0);

@@ -13,8 +13,8 @@
   var key = script.getAttribute("data-key") || "";
   var base = new URL(script.src).origin;
   var store = "switchboard:" + key + ":";
-  // Natives only: a host page that replaced WebSocket or fetch gets no presence from here
-  // (the chat's frame reports the page instead) rather than a widget that talks to its fakes.
+  // Natives only: a host page that replaced WebSocket gets no presence from here (the chat's
+  // frame reports the page instead) rather than a widget that talks to its fakes.
   var native = function (f) { return typeof f == "function" && /\[native code\]/.test(Function.prototype.toString.call(f)); };
   var WS = native(window.WebSocket) && window.WebSocket;
   var get = function (k) { try { return localStorage.getItem(store + k); } catch (e) { return null; } };
@@ -88,8 +88,10 @@
   addEventListener("message", function (e) {
     if (e.origin != base || !frame || e.source != frame.contentWindow) return;
     var m = e.data || {};
-    if (m.sb == "ready") ready = true, tell({ sb: "init", token: get("token"), open: opened, page: WS ? null : page() });
+    // The chat keeps its outbox here: browsers block a third-party frame's own storage.
+    if (m.sb == "ready") ready = true, tell({ sb: "init", token: get("token"), open: opened, page: WS ? null : page(), stored: { outbox: get("outbox"), prechat: get("prechat") } });
     if (m.sb == "token") put("token", m.token);
+    if (m.sb == "store" && /^(outbox|prechat)$/.test(m.name)) put(m.name, String(m.value));
     if (m.sb == "close") { setOpen(false); button.focus(); }
   });
 
@@ -136,20 +138,21 @@
     document.body.appendChild(host);
     connect();
   }
+  // The configuration, through the browser's own fetch, or its own XMLHttpRequest where the
+  // page wrapped fetch (as error-monitoring scripts do).
   var fetchNative = native(window.fetch) && window.fetch;
+  var XHR = native(window.XMLHttpRequest) && window.XMLHttpRequest;
+  function configured(status, body) {
+    if (status == 200 && body) { for (var k in body) config[k] = body[k]; start(); }
+    // Refused (an origin the business did not list, an unknown key): no widget, and why.
+    else if (body && body.error) console.warn("Switchboard chat: " + body.error.message);
+    else start();
+  }
   var begin = function () {
-    if (!fetchNative) return start();
-    fetchNative(base + "/api/widget/v1/config?key=" + encodeURIComponent(key)).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw body;
-        for (var k in body) config[k] = body[k];
-        start();
-      });
-    }).catch(function (e) {
-      // Refused (an origin the business did not list, an unknown key): no widget, and why.
-      if (e && e.error) console.warn("Switchboard chat: " + e.error.message);
-      else start();
-    });
+    var url = base + "/api/widget/v1/config?key=" + encodeURIComponent(key);
+    if (fetchNative) fetchNative(url).then(function (r) { return r.json().then(function (b) { configured(r.status, b); }); }).catch(function () { configured(0); });
+    else if (XHR) { var x = new XHR(); x.open("GET", url); x.responseType = "json"; x.onload = function () { configured(x.status, x.response); }; x.onerror = function () { configured(0); }; x.send(); }
+    else start();
   };
   if (document.body) begin(); else addEventListener("DOMContentLoaded", begin);
 })();

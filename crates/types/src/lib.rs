@@ -19,6 +19,7 @@ pub mod roles;
 pub mod settings;
 pub mod stats;
 pub mod team;
+pub mod uploads;
 pub mod visitors;
 pub mod widget;
 pub mod widget_settings;

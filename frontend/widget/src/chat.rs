@@ -53,17 +53,16 @@ pub struct Chat {
 }
 
 impl Chat {
-    /// A chat with `config`, showing the outbox kept from an earlier page.
+    /// A chat with `config`; what this browser kept comes with `connect`.
     pub fn new(frame: Frame, config: WidgetConfig, text: &'static Strings) -> Chat {
-        let prechat = config.prechat.enabled && !storage::flag(&frame.key, "prechat");
-        let outbox = storage::outbox(&frame.key);
+        let prechat = config.prechat.enabled;
         Chat {
             categories: RwSignal::new(config.rating_categories.clone()),
             frame: StoredValue::new(frame),
             config: StoredValue::new(config),
             text,
             items: RwSignal::new(Vec::new()),
-            outbox: RwSignal::new(outbox),
+            outbox: RwSignal::new(Vec::new()),
             step: RwSignal::new(if prechat { Step::Prechat } else { Step::Chat }),
             agent: RwSignal::new(None),
             typing: RwSignal::new(None),
@@ -79,7 +78,15 @@ impl Chat {
     }
 
     /// Connects with `token` (the host page's, if it has one).
+    /// Once the loader has handed over what the host page keeps: shows the outbox kept from
+    /// an earlier page and skips a pre-chat form answered before.
     pub fn connect(self, token: Option<String>) {
+        self.frame.with_value(|f| {
+            self.outbox.set(storage::outbox(f));
+            if storage::prechat_answered(f) && self.step.get_untracked() == Step::Prechat {
+                self.step.set(Step::Chat);
+            }
+        });
         self.token.set_value(token);
         socket::start(socket::Dialer {
             key: self.frame.with_value(|f| f.key.clone()),
@@ -249,8 +256,7 @@ impl Chat {
 
     /// The pre-chat form was answered.
     pub fn prechat_done(self) {
-        self.frame
-            .with_value(|f| storage::set_flag(&f.key, "prechat"));
+        self.frame.with_value(storage::set_prechat_answered);
         self.step.set(Step::Chat);
     }
 
@@ -285,19 +291,15 @@ impl Chat {
     fn line(self, text: String) {
         let n = self.lines.get_value() + 1;
         self.lines.set_value(n);
-        self.items.update(|items| {
-            items.push(Item::Line {
-                key: format!("line-{n}"),
-                text,
-                at: now(),
-            })
-        });
+        self.items
+            .update(|items| thread::add_line(items, format!("line-{n}"), text));
     }
 
     fn save_outbox(self) {
-        let key = self.frame.with_value(|f| f.key.clone());
-        self.outbox
-            .with_untracked(|outbox| storage::save_outbox(&key, outbox));
+        self.frame.with_value(|f| {
+            self.outbox
+                .with_untracked(|outbox| storage::save_outbox(f, outbox))
+        });
     }
 }
 

@@ -45,6 +45,8 @@ pub enum HostMessage {
         token: Option<String>,
         open: bool,
         page: Option<Page>,
+        /// What the host page keeps for the chat (see `storage`), by name.
+        stored: Vec<(String, String)>,
     },
     /// The visitor opened the chat.
     Open,

@@ -35,7 +35,9 @@ fn main() {
             token: t,
             page,
             open,
+            stored,
         } => {
+            storage::seed(stored);
             token.set_value(Some(t));
             if open {
                 views::focus_input();

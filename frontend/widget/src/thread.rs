@@ -17,11 +17,17 @@ pub struct Pending {
     pub refused: Option<String>,
 }
 
-/// One row of the thread.
+/// One row of the thread, with where it sorts (`at`). A message from the server sorts by the
+/// time the server stored it. What the widget adds itself (a line, a message it saw
+/// acknowledged) sorts right after what is already there: the browser's clock may be minutes
+/// off the server's, and the order things arrived in is the truth for those.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     /// A stored message.
-    Message(VisitorMessage),
+    Message {
+        message: VisitorMessage,
+        at: DateTime<Utc>,
+    },
     /// A line the widget adds itself ("Anna joined the conversation").
     Line {
         key: String,
@@ -34,15 +40,14 @@ impl Item {
     /// A key that stays the same while the row is shown.
     pub fn key(&self) -> String {
         match self {
-            Item::Message(m) => m.id.0.clone(),
+            Item::Message { message, .. } => message.id.0.clone(),
             Item::Line { key, .. } => key.clone(),
         }
     }
 
     fn at(&self) -> DateTime<Utc> {
         match self {
-            Item::Message(m) => m.created_at,
-            Item::Line { at, .. } => *at,
+            Item::Message { at, .. } | Item::Line { at, .. } => *at,
         }
     }
 }
@@ -53,12 +58,31 @@ pub fn merge(items: &mut Vec<Item>, messages: Vec<VisitorMessage>) {
     for message in messages {
         let known = items
             .iter()
-            .any(|i| matches!(i, Item::Message(m) if m.id == message.id));
+            .any(|i| matches!(i, Item::Message { message: m, .. } if m.id == message.id));
         if !known {
-            items.push(Item::Message(message));
+            let at = message.created_at;
+            items.push(Item::Message { message, at });
         }
     }
+    // Stable: rows with the same time keep the order they came in.
     items.sort_by_key(Item::at);
+}
+
+/// Just after the newest row (the very start when there is none).
+fn after_last(items: &[Item]) -> DateTime<Utc> {
+    items
+        .iter()
+        .map(Item::at)
+        .max()
+        .map_or(DateTime::<Utc>::MIN_UTC, |at| {
+            at + chrono::Duration::milliseconds(1)
+        })
+}
+
+/// Adds a line of the widget's own after what is there.
+pub fn add_line(items: &mut Vec<Item>, key: String, text: String) {
+    let at = after_last(items);
+    items.push(Item::Line { key, text, at });
 }
 
 /// The server stored `client_id`'s message as `message_id`: it leaves the outbox and takes its
@@ -87,7 +111,8 @@ pub fn acknowledge(
         client_id: Some(pending.client_id),
         created_at: at,
     };
-    merge(items, vec![message]);
+    let at = after_last(items);
+    items.push(Item::Message { message, at });
 }
 
 /// A message of the visitor's own arrived from the server (another tab, or a resend after a
@@ -101,7 +126,7 @@ pub fn settle(outbox: &mut Vec<Pending>, message: &VisitorMessage) {
 /// The newest stored message, to ask for what came after it.
 pub fn last_message_id(items: &[Item]) -> Option<MessageId> {
     items.iter().rev().find_map(|i| match i {
-        Item::Message(m) => Some(m.id.clone()),
+        Item::Message { message, .. } => Some(message.id.clone()),
         Item::Line { .. } => None,
     })
 }
@@ -142,7 +167,8 @@ mod tests {
 
     #[test]
     fn an_acknowledged_message_leaves_the_outbox_and_a_later_copy_is_not_added() {
-        let mut items = vec![Item::Message(message("a", 1, Sender::Ai))];
+        let mut items = Vec::new();
+        merge(&mut items, vec![message("a", 1, Sender::Ai)]);
         let mut outbox = vec![
             Pending {
                 client_id: "k1".into(),
@@ -164,6 +190,35 @@ mod tests {
         merge(&mut items, vec![copy]);
         assert_eq!(ids(&items), ["a", "m1"]);
         assert_eq!(last_message_id(&items), Some("m1".into()));
+    }
+
+    #[test]
+    fn what_the_widget_adds_sorts_after_what_is_there_whatever_the_browsers_clock() {
+        let mut items = Vec::new();
+        merge(&mut items, vec![message("a", 10, Sender::Ai)]);
+        // The browser's clock is an hour ahead of the server's.
+        let browser_now = DateTime::from_timestamp(1_800_003_600, 0).unwrap();
+        let mut outbox = vec![Pending {
+            client_id: "k1".into(),
+            text: "hello".into(),
+            refused: None,
+        }];
+        acknowledge(
+            &mut items,
+            &mut outbox,
+            "k1",
+            "m1".into(),
+            "c".into(),
+            browser_now,
+        );
+        add_line(
+            &mut items,
+            "line-1".into(),
+            "Anna joined the conversation".into(),
+        );
+        // The agent's reply, stored by the server a second after the visitor's message.
+        merge(&mut items, vec![message("b", 11, Sender::Agent)]);
+        assert_eq!(ids(&items), ["a", "m1", "line-1", "b"]);
     }
 
     #[test]

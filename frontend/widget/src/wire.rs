@@ -209,6 +209,14 @@ pub fn host_message(json: &str) -> Option<HostMessage> {
             token: f.text("token"),
             open: f.flag("open"),
             page: f.object("page").and_then(page),
+            stored: f
+                .object("stored")
+                .map(|s| {
+                    s.0.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
         "open" => HostMessage::Open,
         "closed" => HostMessage::Closed,
@@ -409,12 +417,19 @@ mod tests {
     #[test]
     fn the_loaders_messages_read() {
         let init = host_message(
-            r#"{"sb":"init","token":null,"open":true,"page":{"url":"https://shop.example/","title":"Shop","referrer":""}}"#,
+            r#"{"sb":"init","token":null,"open":true,"page":{"url":"https://shop.example/","title":"Shop","referrer":""},"stored":{"outbox":"[]","prechat":null}}"#,
         );
-        let Some(HostMessage::Init { token, open, page }) = init else {
+        let Some(HostMessage::Init {
+            token,
+            open,
+            page,
+            stored,
+        }) = init
+        else {
             panic!("not an init: {init:?}");
         };
         assert_eq!((token, open), (None, true));
+        assert_eq!(stored, vec![("outbox".to_string(), "[]".to_string())]);
         assert_eq!(page.unwrap().url, "https://shop.example/");
         assert!(matches!(
             host_message(r#"{"sb":"open"}"#),

@@ -19,13 +19,9 @@ use crate::store::{self, attachments::Attachment};
 /// Largest upload accepted at all (the largest per-kind limit).
 pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
 
-/// Per-kind limits.
+/// Per-kind limits (shared with the browsers, which check before uploading).
 pub fn limit_for(kind: AttachmentKind) -> usize {
-    match kind {
-        AttachmentKind::Image => 10 * 1024 * 1024,
-        AttachmentKind::Voice => 16 * 1024 * 1024,
-        AttachmentKind::File => MAX_UPLOAD_BYTES,
-    }
+    switchboard_types::uploads::limit_for(kind) as usize
 }
 
 /// Who uploads: a team member or a visitor.

@@ -4,7 +4,8 @@
 
 use futures::channel::oneshot;
 use switchboard_types::error::ErrorBody;
-use switchboard_types::messages::AttachmentView;
+use switchboard_types::messages::{AttachmentKind, AttachmentView};
+use switchboard_types::uploads::{self, UploadRefusal};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
@@ -15,55 +16,28 @@ use super::session;
 
 const MIB: f64 = 1_048_576.0;
 
-/// The server's limits, per kind of file (the same as `UploadForm` in the API).
-const IMAGE_LIMIT: f64 = 10.0 * MIB;
-const AUDIO_LIMIT: f64 = 16.0 * MIB;
-const FILE_LIMIT: f64 = 25.0 * MIB;
-
-/// Document types the server accepts besides images and audio.
-const DOCUMENTS: [&str; 9] = [
-    "application/pdf",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "text/plain",
-    "text/csv",
-];
-
 /// Why a file cannot be sent, in plain words; `None` when it can.
 pub fn refusal(name: &str, content_type: &str, size: f64) -> Option<String> {
-    let (limit, what) = if content_type.starts_with("image/") {
-        if !matches!(
-            content_type,
-            "image/jpeg" | "image/png" | "image/gif" | "image/webp"
-        ) {
-            return Some(format!(
-                "“{name}” can't be sent: images must be JPEG, PNG, GIF or WebP."
-            ));
+    let why = uploads::check(content_type, size as u64).err()?;
+    Some(match why {
+        UploadRefusal::ImageType => {
+            format!("“{name}” can't be sent: images must be JPEG, PNG, GIF or WebP.")
         }
-        (IMAGE_LIMIT, "images")
-    } else if content_type.starts_with("audio/") || content_type == "video/webm" {
-        // Browsers label recorded voice notes `video/webm` at times; the server takes it as audio.
-        (AUDIO_LIMIT, "audio files")
-    } else if DOCUMENTS.contains(&content_type) {
-        (FILE_LIMIT, "documents")
-    } else {
-        return Some(format!(
+        UploadRefusal::Unsupported => format!(
             "“{name}” can't be sent: send an image, audio, a PDF, an office document or plain text."
-        ));
-    };
-    if size == 0.0 {
-        return Some(format!("“{name}” is empty."));
-    }
-    (size > limit).then(|| {
-        format!(
-            "“{name}” is {:.1} MB; {what} can be at most {} MB.",
-            size / MIB,
-            limit / MIB
-        )
+        ),
+        UploadRefusal::Empty => format!("“{name}” is empty."),
+        UploadRefusal::TooLarge { kind, limit_mib } => {
+            let what = match kind {
+                AttachmentKind::Image => "images",
+                AttachmentKind::Voice => "audio files",
+                AttachmentKind::File => "documents",
+            };
+            format!(
+                "“{name}” is {:.1} MB; {what} can be at most {limit_mib} MB.",
+                size / MIB
+            )
+        }
     })
 }
 

@@ -56,7 +56,7 @@ pub fn Conversation(chat: Chat) -> impl IntoView {
 fn row(chat: Chat, item: Item) -> AnyView {
     match item {
         Item::Line { text, .. } => view! { <div class="line">{text}</div> }.into_any(),
-        Item::Message(message) => message_row(chat, message),
+        Item::Message { message, .. } => message_row(chat, message),
     }
 }
 
