@@ -34,8 +34,9 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Says this process is alive (its visitors count as live) and forgets dead processes.
-async fn heartbeat(state: &AppState) {
+/// Says this process is alive (its visitors and members at the dashboard count as live) and
+/// forgets dead processes.
+pub async fn heartbeat(state: &AppState) {
     let process_id = state.process_id.clone();
     let result = state
         .db

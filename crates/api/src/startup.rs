@@ -105,6 +105,8 @@ impl Application {
         };
         // Before serving, so that a dashboard resuming after a crash misses nothing.
         state.sequencer.number_left_behind().await?;
+        // Before serving, so that the first sockets already belong to a live process.
+        background::heartbeat(&state).await;
         let server = serve(state.clone(), listener)?;
         Ok(Application {
             port,

@@ -181,7 +181,7 @@ pub struct WidgetConfig {
     pub offline_message: String,
     /// Whether the host page's title shows the unread count.
     pub unread_in_title: bool,
-    /// Whether at least one agent is online now.
+    /// Whether an active member with availability online has the dashboard open right now.
     pub agents_online: bool,
     /// Feedback categories for the rating step.
     pub rating_categories: Vec<String>,

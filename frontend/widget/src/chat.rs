@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use switchboard_types::conversations::ConversationStatus;
-use switchboard_types::messages::Sender;
+use switchboard_types::messages::{AttachmentView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 use switchboard_types::widget_settings::WidgetConfig;
 
@@ -212,10 +212,16 @@ impl Chat {
     /// Sends a message: it waits in the outbox (and in storage) until the server acknowledges
     /// it, so a closed tab or a lost connection never loses it.
     pub fn send_text(self, text: String) {
+        self.send_message(text, None);
+    }
+
+    /// Sends a message with an uploaded photo, file or voice note (and a caption, if any).
+    pub fn send_message(self, text: String, attachment: Option<AttachmentView>) {
         let pending = Pending {
             client_id: client_id(),
             text,
             refused: None,
+            attachment,
         };
         self.outbox.update(|o| o.push(pending.clone()));
         self.save_outbox();
@@ -238,11 +244,25 @@ impl Chat {
     /// "Talk to a human": the team is alerted, or, with nobody online, the visitor is offered
     /// to leave their email.
     pub fn request_human(self) {
-        if self.config.with_value(|c| c.agents_online) {
-            socket::send(&VisitorFrame::RequestAgent);
-        } else {
-            self.step.set(Step::LeaveEmail);
-        }
+        // Asked now, not when the chat loaded: the team may have come or gone since.
+        let key = self.frame.with_value(|f| f.key.clone());
+        leptos::task::spawn_local(async move {
+            let online = match crate::config::fetch(&key).await {
+                Ok(fresh) => fresh.agents_online,
+                Err(_) => self.config.with_value(|c| c.agents_online),
+            };
+            self.config.update_value(|c| c.agents_online = online);
+            if online {
+                socket::send(&VisitorFrame::RequestAgent);
+            } else {
+                self.step.set(Step::LeaveEmail);
+            }
+        });
+    }
+
+    /// The visitor's token, once the server has welcomed them (uploads carry it).
+    pub fn token(self) -> Option<String> {
+        self.token.get_value()
     }
 
     /// Sends a frame that is not a message; says so when there is no connection.
@@ -306,8 +326,8 @@ impl Chat {
 fn message_frame(pending: &Pending) -> VisitorFrame {
     VisitorFrame::Message {
         client_id: pending.client_id.clone(),
-        text: Some(pending.text.clone()),
-        attachment_id: None,
+        text: Some(pending.text.clone()).filter(|t| !t.is_empty()),
+        attachment_id: pending.attachment.as_ref().map(|a| a.id.clone()),
     }
 }
 

@@ -38,6 +38,20 @@ pub struct Strings {
     pub thanks: &'static str,
     pub new_message: &'static str,
     pub resolved: &'static str,
+    pub attach: &'static str,
+    pub record: &'static str,
+    pub stop_and_send: &'static str,
+    pub cancel: &'static str,
+    pub remove: &'static str,
+    pub uploading: &'static str,
+    pub voice_note: &'static str,
+    pub image_type: &'static str,
+    pub unsupported_file: &'static str,
+    pub empty_file: &'static str,
+    /// Around the limit in MB: "Files like this can be at most 10 MB."
+    pub too_large: (&'static str, &'static str),
+    pub upload_failed: &'static str,
+    pub no_microphone: &'static str,
 }
 
 /// English.
@@ -76,6 +90,23 @@ pub const EN: Strings = Strings {
     thanks: "Thank you for your feedback!",
     new_message: "Write a new message",
     resolved: "This conversation was resolved.",
+    attach: "Attach a photo or file",
+    record: "Record a voice note",
+    stop_and_send: "Stop and send",
+    cancel: "Cancel",
+    remove: "Remove",
+    uploading: "Uploading…",
+    voice_note: "Voice note",
+    image_type: "This image can't be sent: images must be JPEG, PNG, GIF or WebP.",
+    unsupported_file:
+        "This file can't be sent: send a photo, audio, a PDF, an office document or plain text.",
+    empty_file: "This file is empty.",
+    too_large: (
+        "This file is too large: files like it can be at most ",
+        " MB.",
+    ),
+    upload_failed: "The file could not be sent. Please try again.",
+    no_microphone: "The microphone is not available: allow it for this site and try again.",
 };
 
 /// German.
@@ -114,6 +145,19 @@ pub const DE: Strings = Strings {
     thanks: "Vielen Dank für Ihr Feedback!",
     new_message: "Neue Nachricht schreiben",
     resolved: "Dieses Gespräch wurde abgeschlossen.",
+    attach: "Foto oder Datei anhängen",
+    record: "Sprachnachricht aufnehmen",
+    stop_and_send: "Beenden und senden",
+    cancel: "Abbrechen",
+    remove: "Entfernen",
+    uploading: "Wird hochgeladen…",
+    voice_note: "Sprachnachricht",
+    image_type: "Dieses Bild kann nicht gesendet werden: Bilder müssen JPEG, PNG, GIF oder WebP sein.",
+    unsupported_file: "Diese Datei kann nicht gesendet werden: senden Sie ein Foto, Audio, ein PDF, ein Office-Dokument oder Text.",
+    empty_file: "Diese Datei ist leer.",
+    too_large: ("Diese Datei ist zu groß: solche Dateien dürfen höchstens ", " MB groß sein."),
+    upload_failed: "Die Datei konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
+    no_microphone: "Das Mikrofon ist nicht verfügbar: erlauben Sie es für diese Seite und versuchen Sie es erneut.",
 };
 
 /// The table for a BCP 47 language tag such as `de-AT`; English for any other language.

@@ -8,6 +8,7 @@ mod i18n;
 mod socket;
 mod storage;
 mod thread;
+mod upload;
 mod views;
 mod wire;
 

@@ -2,7 +2,7 @@
 //! order, and the messages still on their way (the outbox). Pure, so it is tested natively.
 
 use chrono::{DateTime, Utc};
-use switchboard_types::messages::{MessageKind, Sender};
+use switchboard_types::messages::{AttachmentKind, AttachmentView, MessageKind, Sender};
 use switchboard_types::widget::VisitorMessage;
 use switchboard_types::{ConversationId, MessageId};
 
@@ -15,6 +15,8 @@ pub struct Pending {
     pub text: String,
     /// Why the server refused it, if it did (shown under the bubble; not resent).
     pub refused: Option<String>,
+    /// The photo, file or voice note it carries, already uploaded.
+    pub attachment: Option<AttachmentView>,
 }
 
 /// One row of the thread, with where it sorts (`at`). A message from the server sorts by the
@@ -104,9 +106,14 @@ pub fn acknowledge(
         conversation_id,
         sender: Sender::Customer,
         sender_name: String::new(),
-        kind: MessageKind::Text,
-        body: Some(pending.text),
-        attachment: None,
+        kind: match pending.attachment.as_ref().map(|a| a.kind) {
+            None => MessageKind::Text,
+            Some(AttachmentKind::Image) => MessageKind::Image,
+            Some(AttachmentKind::Voice) => MessageKind::Voice,
+            Some(AttachmentKind::File) => MessageKind::File,
+        },
+        body: Some(pending.text).filter(|t| !t.is_empty()),
+        attachment: pending.attachment,
         payload: None,
         client_id: Some(pending.client_id),
         created_at: at,
@@ -174,11 +181,13 @@ mod tests {
                 client_id: "k1".into(),
                 text: "hello".into(),
                 refused: None,
+                attachment: None,
             },
             Pending {
                 client_id: "k2".into(),
                 text: "still waiting".into(),
                 refused: None,
+                attachment: None,
             },
         ];
         let at = DateTime::from_timestamp(1_800_000_005, 0).unwrap();
@@ -202,6 +211,7 @@ mod tests {
             client_id: "k1".into(),
             text: "hello".into(),
             refused: None,
+            attachment: None,
         }];
         acknowledge(
             &mut items,
@@ -227,6 +237,7 @@ mod tests {
             client_id: "k1".into(),
             text: "hello".into(),
             refused: None,
+            attachment: None,
         }];
         let mut copy = message("m1", 5, Sender::Customer);
         copy.client_id = Some("k1".into());

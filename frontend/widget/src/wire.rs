@@ -150,6 +150,11 @@ fn message(value: &Value) -> Option<VisitorMessage> {
     })
 }
 
+/// The body of a successful upload.
+pub fn attachment_view(json: &str) -> Option<AttachmentView> {
+    attachment(Fields::of(&parse(json)?)?)
+}
+
 fn attachment(f: Fields) -> Option<AttachmentView> {
     Some(AttachmentView {
         id: f.id("id")?,
@@ -248,16 +253,39 @@ pub fn outbox(json: &str) -> Vec<Pending> {
                 client_id: f.text("client_id")?,
                 text: f.text("text")?,
                 refused: f.text("refused"),
+                attachment: match f.object("attachment") {
+                    Some(a) => Some(attachment(a)?),
+                    None => None,
+                },
             })
         })
         .collect()
+}
+
+fn attachment_json(a: &AttachmentView) -> Value {
+    json!({
+        "id": a.id.as_str(),
+        "kind": a.kind.as_str(),
+        "content_type": a.content_type,
+        "filename": a.filename,
+        "size_bytes": a.size_bytes,
+        "duration_ms": a.duration_ms,
+        "url": a.url,
+    })
 }
 
 /// The outbox in its stored form.
 pub fn outbox_json(outbox: &[Pending]) -> String {
     let entries: Vec<Value> = outbox
         .iter()
-        .map(|p| json!({ "client_id": p.client_id, "text": p.text, "refused": p.refused }))
+        .map(|p| {
+            json!({
+                "client_id": p.client_id,
+                "text": p.text,
+                "refused": p.refused,
+                "attachment": p.attachment.as_ref().map(attachment_json),
+            })
+        })
         .collect();
     Value::Array(entries).to_string()
 }
@@ -408,6 +436,21 @@ mod tests {
     }
 
     #[test]
+    fn an_upload_answer_reads_as_serde_wrote_it() {
+        let view = AttachmentView {
+            id: "a1".into(),
+            kind: AttachmentKind::Image,
+            content_type: "image/png".into(),
+            filename: "cat.png".into(),
+            size_bytes: 1_234,
+            duration_ms: None,
+            url: "/api/v1/attachments/a1?sig=x".into(),
+        };
+        let json = serde_json::to_string(&view).unwrap();
+        assert_eq!(attachment_view(&json), Some(view));
+    }
+
+    #[test]
     fn an_error_body_gives_its_sentence() {
         let body = r#"{"error":{"code":"origin_not_allowed","message":"Not here."}}"#;
         assert_eq!(error_message(body).as_deref(), Some("Not here."));
@@ -446,11 +489,27 @@ mod tests {
                 client_id: "k1".into(),
                 text: "first \"quoted\"".into(),
                 refused: None,
+                attachment: None,
             },
             Pending {
                 client_id: "k2".into(),
                 text: "second".into(),
                 refused: Some("Too long.".into()),
+                attachment: None,
+            },
+            Pending {
+                client_id: "k3".into(),
+                text: String::new(),
+                refused: None,
+                attachment: Some(AttachmentView {
+                    id: "a1".into(),
+                    kind: AttachmentKind::Voice,
+                    content_type: "audio/webm".into(),
+                    filename: "voice-note.webm".into(),
+                    size_bytes: 2_048,
+                    duration_ms: Some(3_100),
+                    url: "/api/v1/attachments/a1?sig=x".into(),
+                }),
             },
         ];
         assert_eq!(super::outbox(&outbox_json(&outbox)), outbox);

@@ -323,11 +323,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_presence (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        process_id -> Text,
+        connected_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(messages -> attachments (attachment_id));
 diesel::joinable!(visitor_presence -> visitors (visitor_id));
+diesel::joinable!(member_presence -> users (user_id));
 diesel::joinable!(event_data -> events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
@@ -352,5 +363,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     event_data,
     server_processes,
-    visitor_presence
+    visitor_presence,
+    member_presence
 );

@@ -14,6 +14,7 @@ pub mod event_line;
 pub mod handoffs;
 pub mod leads;
 pub mod member;
+pub mod member_presence;
 pub mod messages;
 pub mod outbox;
 pub mod people;

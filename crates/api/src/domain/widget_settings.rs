@@ -6,6 +6,7 @@ use switchboard_types::Section;
 
 use super::audit;
 use super::member::Member;
+use super::member_presence;
 use super::validate;
 use super::RequestMeta;
 use crate::error::{AppError, ErrorCode, Violations};
@@ -68,7 +69,7 @@ pub async fn config(
             let Some(tenant) = store::tenants::find_by_widget_key(conn, &widget_key)? else {
                 return Ok(None);
             };
-            let online = store::users::any_online(conn, &tenant.id)?;
+            let online = member_presence::anyone_online(conn, &tenant.id)?;
             Ok(Some((tenant, online)))
         })
         .await?

@@ -10,8 +10,8 @@ use switchboard_types::event_socket::{close, ClientFrame, Notice};
 
 use super::dispatch::envelope;
 use super::hub::{Frame, Outgoing, Registration};
-use crate::domain::auth;
 use crate::domain::member::Member;
+use crate::domain::{auth, member_presence};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::events as event_store;
@@ -37,6 +37,15 @@ pub async fn serve(
     let tenant = dashboard.member.tenant_id.to_string();
     // Unregistered when dropped, at the end of this function (or if its task panics).
     let mut registration = state.hub.register_dashboard(&tenant);
+    // Before `hello`: a client that got it counts as at the dashboard (the widget's "agents
+    // online"). Without the row the socket still serves its events.
+    let at_dashboard = match member_presence::arrive(&state, &dashboard.member).await {
+        Ok(at) => Some(at),
+        Err(error) => {
+            tracing::warn!(%error, "could not record the member at the dashboard");
+            None
+        }
+    };
     let reason = match start(&state, &mut session, &dashboard).await {
         Ok(position) => {
             state.hub.note_position(&tenant, position);
@@ -59,6 +68,9 @@ pub async fn serve(
         }
     };
     drop(registration);
+    if let Some(at) = at_dashboard {
+        at.leave().await;
+    }
     let _ = session.close(reason).await;
 }
 

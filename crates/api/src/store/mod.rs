@@ -11,6 +11,7 @@ pub mod events;
 pub mod handoffs;
 pub mod invitations;
 pub mod leads;
+pub mod member_presence;
 pub mod messages;
 pub mod open_thread;
 pub mod open_thread_batch;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::visitors::Visitor;
 use super::Conn;
-use crate::db::schema::{server_processes, visitor_presence, visitors};
+use crate::db::schema::{member_presence, server_processes, visitor_presence, visitors};
 use switchboard_types::TenantId;
 
 /// A presence row.
@@ -41,7 +41,8 @@ pub fn heartbeat(conn: &mut Conn, process_id: &str, now: NaiveDateTime) -> Query
     Ok(())
 }
 
-/// Removes processes whose heartbeat stopped before `stale_before`, with their presence rows.
+/// Removes processes whose heartbeat stopped before `stale_before`, with their visitors' and
+/// members' presence rows.
 pub fn sweep_dead_processes(conn: &mut Conn, stale_before: NaiveDateTime) -> QueryResult<usize> {
     let dead: Vec<String> = server_processes::table
         .filter(server_processes::heartbeat_at.lt(stale_before))
@@ -52,13 +53,20 @@ pub fn sweep_dead_processes(conn: &mut Conn, stale_before: NaiveDateTime) -> Que
     }
     diesel::delete(visitor_presence::table.filter(visitor_presence::process_id.eq_any(&dead)))
         .execute(conn)?;
+    diesel::delete(member_presence::table.filter(member_presence::process_id.eq_any(&dead)))
+        .execute(conn)?;
     diesel::delete(server_processes::table.filter(server_processes::id.eq_any(&dead))).execute(conn)
 }
 
 /// Drops this process's presence rows (on start-up: sockets from a previous run are gone).
 pub fn clear_process(conn: &mut Conn, process_id: &str) -> QueryResult<usize> {
-    diesel::delete(visitor_presence::table.filter(visitor_presence::process_id.eq(process_id)))
-        .execute(conn)
+    let members =
+        diesel::delete(member_presence::table.filter(member_presence::process_id.eq(process_id)))
+            .execute(conn)?;
+    let visitors =
+        diesel::delete(visitor_presence::table.filter(visitor_presence::process_id.eq(process_id)))
+            .execute(conn)?;
+    Ok(members + visitors)
 }
 
 pub fn insert(conn: &mut Conn, presence: &Presence) -> QueryResult<()> {

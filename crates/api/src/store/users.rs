@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conn;
-use crate::db::schema::users;
+use crate::db::schema::{member_presence, server_processes, users};
 use switchboard_types::auth::Availability;
 use switchboard_types::Role;
 use switchboard_types::TenantId;
@@ -127,14 +127,29 @@ pub fn count_active(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Whether an active member of the workspace is online to visitors.
-pub fn any_online(conn: &mut Conn, tenant_id: &TenantId) -> QueryResult<bool> {
+/// Whether the workspace has someone at their desk for visitors: an active member whose
+/// availability is online and who has a dashboard event socket open on a server process whose
+/// heartbeat is at or after `alive_after`. The stored availability alone stays online after
+/// everyone closed the dashboard.
+pub fn any_online(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    alive_after: NaiveDateTime,
+) -> QueryResult<bool> {
+    let live_processes = server_processes::table
+        .filter(server_processes::heartbeat_at.ge(alive_after))
+        .select(server_processes::id);
+    let at_dashboard = member_presence::table
+        .filter(member_presence::tenant_id.eq(tenant_id.as_str()))
+        .filter(member_presence::process_id.eq_any(live_processes))
+        .select(member_presence::user_id);
     diesel::select(diesel::dsl::exists(
         users::table.filter(
             users::tenant_id
                 .eq(tenant_id.as_str())
                 .and(users::active.eq(true))
-                .and(users::availability.eq("online")),
+                .and(users::availability.eq("online"))
+                .and(users::id.eq_any(at_dashboard)),
         ),
     ))
     .get_result(conn)

@@ -1,14 +1,17 @@
-//! The chat widget's settings, its public configuration, the allowed origins (on the config,
-//! the socket and the frame), the loader and the frame's files, and the email a visitor leaves
-//! when no agent is online.
+//! The chat widget's settings, its public configuration (with whether an agent is online: at
+//! the dashboard and available), the allowed origins (on the config, the socket and the frame),
+//! the loader and the frame's files, and the email a visitor leaves when no agent is online.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
+use std::time::Duration;
+
 use crate::both_dbs;
 use crate::helpers::*;
+use crate::sockets::{closed_with, EventSocket, FRAME_TIMEOUT};
 
 /// `GET /api/widget/v1/config` as a page on `origin` would call it.
 async fn config_from(app: &TestApp, key: &str, origin: Option<&str>) -> Resp {
@@ -112,7 +115,8 @@ both_dbs!(
             .await
             .expect(200);
         assert_eq!(open.body["business_name"], "Northwind");
-        assert_eq!(open.body["agents_online"], true);
+        // Nobody has the dashboard open yet.
+        assert_eq!(open.body["agents_online"], false);
         assert!(open.body["rating_categories"].as_array().unwrap().len() > 1);
         assert_eq!(open.headers["access-control-allow-origin"], "*");
         assert!(open.body.get("allowed_origins").is_none());
@@ -139,19 +143,96 @@ both_dbs!(
 
         let unknown = config_from(&app, "wk_nope", None).await.expect(401);
         assert_eq!(unknown.code(), "invalid_widget_key");
-
-        // Nobody online: the widget offers to leave an email instead.
-        app.put(
-            "/api/v1/me/availability",
-            &owner.access,
-            json!({"availability": "away"}),
-        )
-        .await
-        .expect(200);
-        let away = config_from(&app, &key, None).await.expect(200);
-        assert_eq!(away.body["agents_online"], false);
     }
 );
+
+/// `agents_online` from the widget's config.
+async fn agents_online(app: &TestApp, key: &str) -> bool {
+    let config = config_from(app, key, None).await.expect(200);
+    config.body["agents_online"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("agents_online in {}", config.body))
+}
+
+/// Asks the config until `agents_online` is `want` (a socket's close is handled after the
+/// client sent it); fails after [`FRAME_TIMEOUT`].
+async fn wait_for_agents_online(app: &TestApp, key: &str, want: bool) {
+    let deadline = tokio::time::Instant::now() + FRAME_TIMEOUT;
+    while agents_online(app, key).await != want {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "agents_online did not become {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn set_availability(app: &TestApp, member: &Session, availability: &str) {
+    app.put(
+        "/api/v1/me/availability",
+        &member.access,
+        json!({ "availability": availability }),
+    )
+    .await
+    .expect(200);
+}
+
+both_dbs!(
+    agents_are_online_only_while_an_online_member_has_the_dashboard_open,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Northwind", &email("owner")).await;
+        let key = app.widget_key(&owner).await;
+        // Signed up (availability online) but nobody at the dashboard: nobody to talk to.
+        assert!(!agents_online(&app, &key).await);
+
+        // Another workspace's member at their desk does not make this one online.
+        let other = app.signup("Elsewhere", &email("other")).await;
+        let other_key = app.widget_key(&other).await;
+        let _elsewhere = EventSocket::connect(&app, &other.access, None).await;
+        assert!(agents_online(&app, &other_key).await);
+        assert!(!agents_online(&app, &key).await);
+
+        // An integration's event socket (API key) is not a person at a desk.
+        let api_key = app.api_key(&owner, "Reporting").await;
+        let _integration = EventSocket::connect(&app, &api_key, None).await;
+        assert!(!agents_online(&app, &key).await);
+
+        let mut dashboard = EventSocket::connect(&app, &owner.access, None).await;
+        assert!(agents_online(&app, &key).await);
+        set_availability(&app, &owner, "away").await;
+        assert!(!agents_online(&app, &key).await);
+        set_availability(&app, &owner, "online").await;
+        assert!(agents_online(&app, &key).await);
+
+        // Two tabs: closing one leaves the member at the other.
+        let mut second_tab = EventSocket::connect(&app, &owner.access, None).await;
+        second_tab.ws.close(None).await.unwrap();
+        closed_with(&mut second_tab.ws).await;
+        assert!(agents_online(&app, &key).await);
+
+        dashboard.ws.close(None).await.unwrap();
+        wait_for_agents_online(&app, &key, false).await;
+        assert!(agents_online(&app, &other_key).await);
+    }
+);
+
+/// Several server processes on one database: a member at the dashboard on one process is
+/// online for a visitor who asks another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_at_the_dashboard_on_another_process_is_online() {
+    let env = [("JWT_SECRET", "one secret for both processes")];
+    let a = TestApp::spawn_with(Backend::Postgres, &env).await;
+    let b = a.spawn_sibling(&env).await;
+    let owner = a.signup("Northwind", &email("owner")).await;
+    let key = a.widget_key(&owner).await;
+    assert!(!agents_online(&a, &key).await);
+
+    let mut on_b = EventSocket::connect(&b, &owner.access, None).await;
+    assert!(agents_online(&a, &key).await);
+    on_b.ws.close(None).await.unwrap();
+    wait_for_agents_online(&a, &key, false).await;
+}
 
 both_dbs!(
     the_visitor_socket_refuses_an_origin_the_workspace_did_not_list,

@@ -7,6 +7,7 @@ use switchboard_types::conversations::ConversationStatus;
 use switchboard_types::messages::{AttachmentKind, Sender};
 use switchboard_types::widget::{VisitorFrame, VisitorMessage};
 
+use super::attach::{AttachButton, Attachments, ChosenFile, VoiceButton};
 use crate::chat::Chat;
 use crate::thread::{Item, Pending};
 
@@ -69,7 +70,9 @@ fn message_row(chat: Chat, m: VisitorMessage) -> AnyView {
     };
     let attachment = m.attachment.map(|a| match a.kind {
         AttachmentKind::Image => view! { <img src=a.url alt=a.filename/> }.into_any(),
-        AttachmentKind::Voice => view! { <audio controls src=a.url></audio> }.into_any(),
+        AttachmentKind::Voice => {
+            view! { <audio controls src=a.url aria-label=chat.text.voice_note></audio> }.into_any()
+        }
         _ => view! { <a href=a.url target="_blank" rel="noopener">{a.filename}</a> }.into_any(),
     });
     view! {
@@ -92,7 +95,10 @@ fn pending_row(chat: Chat, p: Pending) -> impl IntoView {
     };
     view! {
         <div class="row mine pending" data-testid="pending">
-            <div class="bubble">{p.text}</div>
+            <div class="bubble">{p.attachment.map(|a| {
+                let label = if a.kind == AttachmentKind::Voice { chat.text.voice_note.to_string() } else { a.filename };
+                view! { <div class="file">{label}</div> }
+            })}{p.text}</div>
             <div class="meta">{state}</div>
         </div>
     }
@@ -111,13 +117,18 @@ fn Composer(chat: Chat) -> impl IntoView {
     let text = chat.text;
     let draft = RwSignal::new(String::new());
     let last_typing = StoredValue::new(0.0);
+    let attachments = Attachments::new(chat);
     let send = move || {
         let body = draft.get_untracked().trim().to_string();
-        if !body.is_empty() {
+        if attachments.send_chosen(body.clone()) {
+            draft.set(String::new());
+        } else if !body.is_empty() {
             chat.send_text(body);
             draft.set(String::new());
         }
     };
+    let nothing_to_send =
+        move || draft.with(|d| d.trim().is_empty()) && attachments.chosen.with(Option::is_none);
     let typed = move |value: String| {
         draft.set(value);
         // The server forwards typing at most every 2 s; sending more is wasted.
@@ -128,7 +139,10 @@ fn Composer(chat: Chat) -> impl IntoView {
         }
     };
     view! {
+        <ChosenFile attachments/>
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <AttachButton attachments/>
+            <VoiceButton attachments/>
             <textarea
                 rows="1"
                 aria-label=text.placeholder
@@ -143,7 +157,7 @@ fn Composer(chat: Chat) -> impl IntoView {
                     }
                 }
             ></textarea>
-            <button type="submit" class="send" aria-label=text.send disabled=move || draft.get().trim().is_empty()>
+            <button type="submit" class="send" aria-label=text.send disabled=move || nothing_to_send() || attachments.uploading.get().is_some()>
                 <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M3 11l18-8-8 18-2-8z" fill="currentColor"/>
                 </svg>

@@ -1,6 +1,7 @@
 //! What the visitor sees: the panel and its parts.
 
 pub mod app;
+mod attach;
 mod conversation;
 mod forms;
 mod header;

@@ -1,0 +1,86 @@
+//! Sending a photo, a file or a voice note: checked first against the server's limits (the
+//! visitor learns a refusal before waiting), then `POST /api/widget/v1/attachments` with the
+//! visitor token, over XMLHttpRequest because `fetch` cannot report upload progress.
+
+use switchboard_types::messages::AttachmentView;
+use switchboard_types::uploads::{self, UploadRefusal};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
+
+use crate::i18n::Strings;
+
+/// What the file picker offers (the server sniffs the real type either way).
+pub const ACCEPT: &str = "image/jpeg,image/png,image/gif,image/webp,application/pdf,.doc,.docx,\
+    .xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf,.txt,.csv,audio/*";
+
+/// Why `blob` cannot be sent, in the visitor's language; `None` when it can.
+pub fn refusal(text: &Strings, blob: &Blob) -> Option<String> {
+    let why = uploads::check(&blob.type_(), blob.size() as u64).err()?;
+    Some(match why {
+        UploadRefusal::ImageType => text.image_type.to_string(),
+        UploadRefusal::Unsupported => text.unsupported_file.to_string(),
+        UploadRefusal::Empty => text.empty_file.to_string(),
+        UploadRefusal::TooLarge { limit_mib, .. } => {
+            format!("{}{limit_mib}{}", text.too_large.0, text.too_large.1)
+        }
+    })
+}
+
+/// Uploads `blob` as `filename` (with its length for a voice note), calling `progress` with
+/// the share sent so far (0 to 1). The error is the server's sentence when it gave one.
+pub async fn send(
+    token: &str,
+    blob: &Blob,
+    filename: &str,
+    duration_ms: Option<u32>,
+    progress: impl Fn(f64) + 'static,
+) -> Result<AttachmentView, Option<String>> {
+    let form = FormData::new().map_err(|_| None)?;
+    if let Some(ms) = duration_ms {
+        form.append_with_str("duration_ms", &ms.to_string())
+            .map_err(|_| None)?;
+    }
+    form.append_with_blob_and_filename("file", blob, filename)
+        .map_err(|_| None)?;
+    let xhr = XmlHttpRequest::new().map_err(|_| None)?;
+    xhr.open("POST", "/api/widget/v1/attachments")
+        .map_err(|_| None)?;
+    let _ = xhr.set_request_header("Authorization", &format!("Bearer {token}"));
+    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
+        if e.length_computable() && e.total() > 0.0 {
+            progress(e.loaded() / e.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    // The request's end as a promise: load resolves it, error and abort reject it.
+    let ended = js_sys::Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+        xhr.set_onabort(Some(&reject));
+    });
+    xhr.send_with_opt_form_data(Some(&form)).map_err(|_| None)?;
+    let loaded = JsFuture::from(ended).await.is_ok();
+    drop(on_progress);
+    if !loaded {
+        return Err(None);
+    }
+    let body = xhr.response_text().ok().flatten().unwrap_or_default();
+    match xhr.status().unwrap_or(0) {
+        200..=299 => crate::wire::attachment_view(&body).ok_or(None),
+        _ => Err(crate::wire::error_message(&body)),
+    }
+}
+
+/// A link the browser serves `blob` from while the page lives (an image's preview).
+pub fn preview_url(blob: &Blob) -> Option<String> {
+    web_sys::Url::create_object_url_with_blob(blob).ok()
+}
+
+/// Frees a link made by [`preview_url`].
+pub fn forget_preview(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}
