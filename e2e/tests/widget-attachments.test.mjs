@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { apiLogin, launchBrowser, startServer } from './support.mjs';
 import {
-  chatInput, conversationWith, embedSnippet, openChat, sayAndWait, startSite, storedMessages, unique, visitor,
+  chatInput, closeWorld, conversationWith, openChat, openWorld, sayAndWait, storedMessages, unique, visitor,
 } from './widget-support.mjs';
 
 const shots = resolve(import.meta.dirname, '..', 'screenshots');
@@ -26,17 +25,10 @@ let owner;
 let site;
 
 before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
+  ({ server, chrome, owner, site } = await openWorld());
 });
 
-after(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.stop();
-});
+after(() => closeWorld({ server, chrome, site }));
 
 test('a refused file is explained before uploading; a photo and a voice note are sent and stored', async () => {
   const page = await visitor(chrome.browser, site);

@@ -4,9 +4,9 @@
 // the conversation's panel and in Capture Lead.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { api, apiLogin, launchBrowser, newPage, signIn, startServer } from './support.mjs';
+import { api, newPage, signIn } from './support.mjs';
 import {
-  chatFrame, chatInput, conversationWith, embedSnippet, sayAndWait, startSite, unique, visitor,
+  chatFrame, chatInput, closeWorld, conversationWith, openWorld, sayAndWait, unique, visitor,
 } from './widget-support.mjs';
 
 const OFFLINE_MESSAGE = 'Our team is offline right now. Leave your email and we will get back to you.';
@@ -19,17 +19,10 @@ let owner;
 let site;
 
 before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
+  ({ server, chrome, owner, site } = await openWorld());
 });
 
-after(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.stop();
-});
+after(() => closeWorld({ server, chrome, site }));
 
 /** Replaces the widget settings (`{}` restores the defaults). */
 async function putWidgetSettings(body) {

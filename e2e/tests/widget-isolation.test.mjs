@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { api, apiLogin, launchBrowser, startServer } from './support.mjs';
+import { api } from './support.mjs';
 import {
-  agentReply, bubbles, chatFrame, conversationWith, embedSnippet, openChat, sayAndWait, startSite, unique, visitor,
+  agentReply, bubbles, chatFrame, closeWorld, conversationWith, openChat, openWorld, sayAndWait, unique, visitor,
 } from './widget-support.mjs';
 
 const shots = resolve(import.meta.dirname, '..', 'screenshots');
@@ -39,18 +39,11 @@ let owner;
 let site;
 
 before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
+  ({ server, chrome, owner, site } = await openWorld());
   site.add('/hostile', { title: 'Hostile Coffee', head: HOSTILE_HEAD, body: HOSTILE_BODY });
 });
 
-after(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.stop();
-});
+after(() => closeWorld({ server, chrome, site }));
 
 /** Replaces the widget settings (`{}` restores the defaults). */
 async function putWidgetSettings(body) {

@@ -4,10 +4,8 @@
 // exactly once, in order, when the connection is back.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiLogin, launchBrowser, startServer } from './support.mjs';
 import {
-  agentReply, bubbles, conversationWith, conversationsWith, embedSnippet, mine,
-  openChat, pendingRows, say, sayAndWait, startSite, storedMessages, unique, visitor, visitorTexts,
+  agentReply, bubbles, closeWorld, conversationWith, conversationsWith, mine, openChat, openWorld, pendingRows, say, sayAndWait, storedMessages, unique, visitor, visitorTexts,
 } from './widget-support.mjs';
 
 const GREETING = 'Hi! How can we help you today?';
@@ -19,18 +17,11 @@ let owner;
 let site;
 
 before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
+  ({ server, chrome, owner, site } = await openWorld());
   site.add('/menu', { title: 'Our menu', body: '<p>Espresso, flat white, filter.</p>' });
 });
 
-after(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.stop();
-});
+after(() => closeWorld({ server, chrome, site }));
 
 /** The thread shows exactly `expected` (greeting first), once each, in order. */
 async function threadIs(chat, expected) {

@@ -2,7 +2,7 @@
 // snippet, a visitor on it in a browser context of their own, and the chat inside its iframe;
 // plus the API look-ups that check what the server stored.
 import { createServer } from 'node:http';
-import { api } from './support.mjs';
+import { api, apiLogin, launchBrowser, startServer } from './support.mjs';
 
 /** The placeholder of the chat's input bar (English). */
 export const PLACEHOLDER = 'Write a message…';
@@ -164,4 +164,23 @@ export async function agentReply(server, token, conversationId, text, { join = t
   });
   if (sent.status !== 201) throw new Error(`reply: ${sent.status} ${JSON.stringify(sent.body)}`);
   return sent.body;
+}
+
+/**
+ * What every widget test file starts with: the server, Chromium, the owner signed in over the
+ * API, and the business's site embedding the widget of the owner's workspace.
+ */
+export async function openWorld() {
+  const server = await startServer();
+  const chrome = await launchBrowser();
+  const owner = await apiLogin(server, server.email, server.password);
+  const site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
+  return { server, chrome, owner, site };
+}
+
+/** Stops what `openWorld` started (any part of it may be missing after a failed start). */
+export async function closeWorld({ server, chrome, site }) {
+  site?.close();
+  await chrome?.close();
+  await server?.stop();
 }

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { apiLogin, launchBrowser, newPage, signIn, startServer } from './support.mjs';
-import { embedSnippet, openChat, say, startSite, visitor } from './widget-support.mjs';
+import { newPage, signIn } from './support.mjs';
+import { closeWorld, openChat, openWorld, say, visitor } from './widget-support.mjs';
 
 const shots = resolve(import.meta.dirname, '..', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -17,18 +17,10 @@ let owner;
 let site;
 
 before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  const key = owner.me.tenant.widget_key;
-  site = await startSite(embedSnippet(server, key));
+  ({ server, chrome, owner, site } = await openWorld());
 });
 
-after(async () => {
-  site?.close();
-  await chrome?.close();
-  await server?.stop();
-});
+after(() => closeWorld({ server, chrome, site }));
 
 test('a visitor chats on a business’s site, an agent joins and answers, resolves, and the visitor rates', async () => {
   const page = await visitor(chrome.browser, site);
