@@ -29,7 +29,7 @@ test: lint unit integration fuzz e2e
 lint:
     cargo fmt --all --check
     cargo clippy --quiet -p switchboard-types -p switchboard-api -p switchboard-bench --all-targets -- -D warnings
-    cargo clippy --quiet -p dashboard -p widget --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy --quiet -p dashboard -p widget -p switchboard-media --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests beside the code.
 unit:

@@ -1,13 +1,11 @@
 //! Sending a photo, a file or a voice note: checked first against the server's limits (the
 //! visitor learns a refusal before waiting), then `POST /api/widget/v1/attachments` with the
-//! visitor token, over XMLHttpRequest because `fetch` cannot report upload progress.
+//! visitor token.
 
+use switchboard_media::upload as media;
 use switchboard_types::messages::AttachmentView;
 use switchboard_types::uploads::{self, UploadRefusal};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
+use web_sys::Blob;
 
 use crate::i18n::Strings;
 
@@ -37,39 +35,11 @@ pub async fn send(
     duration_ms: Option<u32>,
     progress: impl Fn(f64) + 'static,
 ) -> Result<AttachmentView, Option<String>> {
-    let form = FormData::new().map_err(|_| None)?;
-    if let Some(ms) = duration_ms {
-        form.append_with_str("duration_ms", &ms.to_string())
-            .map_err(|_| None)?;
-    }
-    form.append_with_blob_and_filename("file", blob, filename)
-        .map_err(|_| None)?;
-    let xhr = XmlHttpRequest::new().map_err(|_| None)?;
-    xhr.open("POST", "/api/widget/v1/attachments")
-        .map_err(|_| None)?;
-    let _ = xhr.set_request_header("Authorization", &format!("Bearer {token}"));
-    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            progress(e.loaded() / e.total());
-        }
-    });
-    if let Ok(upload) = xhr.upload() {
-        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    }
-    // The request's end as a promise: load resolves it, error and abort reject it.
-    let ended = js_sys::Promise::new(&mut |resolve, reject| {
-        xhr.set_onload(Some(&resolve));
-        xhr.set_onerror(Some(&reject));
-        xhr.set_onabort(Some(&reject));
-    });
-    xhr.send_with_opt_form_data(Some(&form)).map_err(|_| None)?;
-    let loaded = JsFuture::from(ended).await.is_ok();
-    drop(on_progress);
-    if !loaded {
-        return Err(None);
-    }
-    let body = xhr.response_text().ok().flatten().unwrap_or_default();
-    match xhr.status().unwrap_or(0) {
+    let form = media::form(blob, filename, duration_ms).ok_or(None)?;
+    let (status, body) = media::post("/api/widget/v1/attachments", token, &form, progress)
+        .await
+        .ok_or(None)?;
+    match status {
         200..=299 => crate::wire::attachment_view(&body).ok_or(None),
         _ => Err(crate::wire::error_message(&body)),
     }

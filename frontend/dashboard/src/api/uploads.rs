@@ -1,14 +1,12 @@
 //! Uploading a file to send in a conversation: `POST /api/v1/attachments` as multipart form
-//! data, over XMLHttpRequest because `fetch` cannot report upload progress. What the server
+//! data, with its progress (switchboard-media, shared with the widget). What the server
 //! would refuse (size, type) is checked first, so the agent learns it before waiting.
 
-use futures::channel::oneshot;
+use switchboard_media::upload as media;
 use switchboard_types::error::ErrorBody;
 use switchboard_types::messages::{AttachmentKind, AttachmentView};
 use switchboard_types::uploads::{self, UploadRefusal};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
+use web_sys::{Blob, FormData};
 
 use super::client::{renew, BASE};
 use super::error::ApiError;
@@ -53,7 +51,7 @@ pub async fn upload(
         session::end();
         return Err(ApiError::SignedOut);
     };
-    let form = form(blob, filename, duration_ms)?;
+    let form = media::form(blob, filename, duration_ms).ok_or(ApiError::Network)?;
     let (status, body) = send(&form, &tokens.access, progress.clone()).await?;
     let (status, body) = if status == 401 {
         let renewed = renew(&tokens.access).await?;
@@ -64,56 +62,15 @@ pub async fn upload(
     answer(status, &body)
 }
 
-fn form(blob: &Blob, filename: &str, duration_ms: Option<u32>) -> Result<FormData, ApiError> {
-    let form = FormData::new().map_err(|_| ApiError::Network)?;
-    if let Some(ms) = duration_ms {
-        form.append_with_str("duration_ms", &ms.to_string())
-            .map_err(|_| ApiError::Network)?;
-    }
-    form.append_with_blob_and_filename("file", blob, filename)
-        .map_err(|_| ApiError::Network)?;
-    Ok(form)
-}
-
-/// One request; resolves with the status and the body text once it has been answered.
+/// One request; the status and the body text once it has been answered.
 async fn send(
     form: &FormData,
     access: &str,
     progress: impl Fn(f64) + 'static,
 ) -> Result<(u16, String), ApiError> {
-    let xhr = XmlHttpRequest::new().map_err(|_| ApiError::Network)?;
-    xhr.open("POST", &format!("{BASE}/attachments"))
-        .map_err(|_| ApiError::Network)?;
-    _ = xhr.set_request_header("Authorization", &format!("Bearer {access}"));
-    _ = xhr.set_request_header("Accept", "application/json");
-    let on_progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
-        if event.length_computable() && event.total() > 0.0 {
-            progress(event.loaded() / event.total());
-        }
-    });
-    if let Ok(upload) = xhr.upload() {
-        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    }
-    let (done, answered) = oneshot::channel::<bool>();
-    let done = std::cell::Cell::new(Some(done));
-    let on_end = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-        if let Some(done) = done.take() {
-            _ = done.send(event.type_() == "load");
-        }
-    });
-    xhr.set_onload(Some(on_end.as_ref().unchecked_ref()));
-    xhr.set_onerror(Some(on_end.as_ref().unchecked_ref()));
-    xhr.set_onabort(Some(on_end.as_ref().unchecked_ref()));
-    xhr.send_with_opt_form_data(Some(form))
-        .map_err(|_| ApiError::Network)?;
-    let loaded = answered.await.unwrap_or(false);
-    // The closures live until the request has ended.
-    drop((on_progress, on_end));
-    if !loaded {
-        return Err(ApiError::Network);
-    }
-    let body = xhr.response_text().ok().flatten().unwrap_or_default();
-    Ok((xhr.status().unwrap_or(0), body))
+    media::post(&format!("{BASE}/attachments"), access, form, progress)
+        .await
+        .ok_or(ApiError::Network)
 }
 
 fn answer(status: u16, body: &str) -> Result<AttachmentView, ApiError> {

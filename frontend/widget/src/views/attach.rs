@@ -3,17 +3,13 @@
 //! removed; the microphone records with a running timer, Stop sends it and Cancel discards it.
 //! A file the server would refuse is explained before anything is uploaded.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobEvent, MediaRecorder, MediaStream};
+use switchboard_media::voice::{self, Recording, VoiceNote};
+use web_sys::Blob;
 
 use crate::chat::Chat;
 use crate::upload;
@@ -163,29 +159,31 @@ pub fn ChosenFile(attachments: Attachments) -> impl IntoView {
     }
 }
 
-/// A recording under way: the recorder, its microphone stream, and whether Stop (send) or
-/// Cancel (discard) ended it.
-struct Recording {
-    recorder: MediaRecorder,
-    stream: MediaStream,
-    keep: Rc<RefCell<bool>>,
-}
-
 /// The microphone, and while recording: the timer, Cancel and Stop.
 #[component]
 pub fn VoiceButton(attachments: Attachments) -> impl IntoView {
     let text = attachments.chat.text;
     let recording = StoredValue::new_local(None::<Recording>);
+    // Sent like a picked file, once the server's limits allow it.
+    let recorded = move |note: VoiceNote| match upload::refusal(text, &note.blob) {
+        Some(why) => attachments.chat.notice.set(Some(why)),
+        None => attachments.upload_and_send(
+            note.blob,
+            "voice-note.webm".into(),
+            Some(note.duration_ms),
+            String::new(),
+        ),
+    };
     let seconds = RwSignal::new(None::<u32>);
     let start = move |_| {
         attachments.chat.notice.set(None);
         spawn_local(async move {
-            match begin(attachments).await {
+            match voice::record(recorded).await {
                 Ok(started) => {
                     recording.set_value(Some(started));
                     tick(seconds, 0);
                 }
-                Err(()) => attachments
+                Err(_) => attachments
                     .chat
                     .notice
                     .set(Some(text.no_microphone.to_string())),
@@ -229,73 +227,7 @@ fn tick(seconds: RwSignal<Option<u32>>, now: u32) {
     );
 }
 
-/// Asks for the microphone and starts recording; what is recorded is sent when it stops with
-/// `keep` set.
-async fn begin(attachments: Attachments) -> Result<Recording, ()> {
-    let devices = window().navigator().media_devices().map_err(drop)?;
-    let constraints = web_sys::MediaStreamConstraints::new();
-    constraints.set_audio(&JsValue::TRUE);
-    let asked = devices
-        .get_user_media_with_constraints(&constraints)
-        .map_err(drop)?;
-    let stream: MediaStream = JsFuture::from(asked).await.map_err(drop)?.unchecked_into();
-    let recorder = MediaRecorder::new_with_media_stream(&stream).map_err(drop)?;
-    let chunks = Rc::new(RefCell::new(Vec::<Blob>::new()));
-    let keep = Rc::new(RefCell::new(false));
-    let started = js_sys::Date::now();
-    let on_data = {
-        let chunks = chunks.clone();
-        Closure::<dyn Fn(BlobEvent)>::new(move |e: BlobEvent| {
-            if let Some(data) = e.data() {
-                chunks.borrow_mut().push(data);
-            }
-        })
-    };
-    let on_stop = {
-        let keep = keep.clone();
-        Closure::<dyn Fn()>::new(move || {
-            if !*keep.borrow() {
-                return;
-            }
-            let parts = js_sys::Array::new();
-            for chunk in chunks.borrow().iter() {
-                parts.push(chunk);
-            }
-            // The browser's recording type ("audio/webm;codecs=opus"), without parameters.
-            let recorded = chunks.borrow().first().map(Blob::type_).unwrap_or_default();
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type(
-                recorded
-                    .split(';')
-                    .next()
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or("audio/webm"),
-            );
-            if let Ok(blob) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
-                let length = (js_sys::Date::now() - started) as u32;
-                if let Some(why) = upload::refusal(attachments.chat.text, &blob) {
-                    attachments.chat.notice.set(Some(why));
-                } else {
-                    let name = "voice-note.webm".to_string();
-                    attachments.upload_and_send(blob, name, Some(length), String::new());
-                }
-            }
-        })
-    };
-    recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
-    recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
-    // The recorder calls them until it stops; each recording's pair is small.
-    on_data.forget();
-    on_stop.forget();
-    recorder.start().map_err(drop)?;
-    Ok(Recording {
-        recorder,
-        stream,
-        keep,
-    })
-}
-
-/// Ends the recording: sent when `keep`, discarded otherwise; the microphone is freed.
+/// Ends the recording: sent when `keep`, discarded otherwise.
 fn finish(
     recording: StoredValue<Option<Recording>, LocalStorage>,
     seconds: RwSignal<Option<u32>>,
@@ -305,11 +237,9 @@ fn finish(
         return;
     };
     seconds.set(None);
-    *current.keep.borrow_mut() = keep;
-    let _ = current.recorder.stop();
-    for track in current.stream.get_tracks().iter() {
-        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-            track.stop();
-        }
+    if keep {
+        current.send();
+    } else {
+        current.discard();
     }
 }

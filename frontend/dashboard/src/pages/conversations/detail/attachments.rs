@@ -3,16 +3,11 @@
 //! discards it). Files the server would refuse are explained before uploading; an upload shows
 //! its progress, then goes out as a message like any other (same idempotent send, same Retry).
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobEvent, MediaRecorder, MediaStream};
+use switchboard_media::voice::{self, Recording};
+use web_sys::Blob;
 
 use super::composer::{client_message_id, deliver, Outgoing};
 use super::thread::ThreadState;
@@ -143,15 +138,6 @@ pub fn UploadStatus(uploads: Uploads) -> impl IntoView {
     }
 }
 
-/// A recording in progress: the recorder, its stream and what it has recorded so far.
-struct Recording {
-    recorder: MediaRecorder,
-    stream: MediaStream,
-    started: f64,
-    /// Whether Stop (send) or Cancel (discard) ended it.
-    keep: Rc<RefCell<bool>>,
-}
-
 /// The microphone, and while recording: the timer, Cancel and Stop.
 #[component]
 pub fn VoiceRecorder(uploads: Uploads, disabled: Signal<bool>) -> impl IntoView {
@@ -216,80 +202,13 @@ fn RecordingTime(started: f64) -> impl IntoView {
     view! { <span class="recording-time" data-testid="recording-time">{elapsed}</span> }
 }
 
-/// Asks for the microphone and starts recording; the recording is sent when it stops with
-/// `keep` set.
+/// Asks for the microphone and starts recording; the note is sent when it stops with Send.
 async fn begin(uploads: Uploads) -> Result<Recording, String> {
-    let refused =
-        |_| "The microphone is not available: allow it for this site and try again.".to_string();
-    let devices = window().navigator().media_devices().map_err(refused)?;
-    let constraints = web_sys::MediaStreamConstraints::new();
-    constraints.set_audio(&JsValue::TRUE);
-    let asked = devices
-        .get_user_media_with_constraints(&constraints)
-        .map_err(refused)?;
-    let stream: MediaStream = JsFuture::from(asked)
-        .await
-        .map_err(refused)?
-        .unchecked_into();
-    let recorder = recorder_for(&stream).map_err(refused)?;
-    let chunks = Rc::new(RefCell::new(Vec::<Blob>::new()));
-    let keep = Rc::new(RefCell::new(false));
-    let started = js_sys::Date::now();
-    let on_data = {
-        let chunks = chunks.clone();
-        Closure::<dyn Fn(BlobEvent)>::new(move |event: BlobEvent| {
-            if let Some(data) = event.data() {
-                chunks.borrow_mut().push(data);
-            }
-        })
-    };
-    let on_stop = {
-        let keep = keep.clone();
-        Closure::<dyn Fn()>::new(move || {
-            if !*keep.borrow() {
-                return;
-            }
-            let chunks = chunks.borrow();
-            let parts = js_sys::Array::new();
-            for chunk in chunks.iter() {
-                parts.push(chunk);
-            }
-            // The chunks carry the type the browser recorded in ("audio/webm;codecs=opus").
-            let recorded = chunks.first().map(Blob::type_).unwrap_or_default();
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type(match recorded.split(';').next() {
-                Some(kind) if !kind.is_empty() => kind,
-                _ => "audio/webm",
-            });
-            if let Ok(blob) = Blob::new_with_blob_sequence_and_options(&parts, &options) {
-                let length = (js_sys::Date::now() - started) as u32;
-                uploads.send(blob, "voice-note.webm".into(), Some(length));
-            }
-        })
-    };
-    recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
-    recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
-    // The recorder calls them until it stops; they are small and live as long as the page.
-    on_data.forget();
-    on_stop.forget();
-    recorder.start().map_err(refused)?;
-    Ok(Recording {
-        recorder,
-        stream,
-        started,
-        keep,
+    voice::record(move |note| {
+        uploads.send(note.blob, "voice-note.webm".into(), Some(note.duration_ms))
     })
-}
-
-/// A recorder for `stream`, in WebM/Opus where the browser can (the server stores it as is).
-fn recorder_for(stream: &MediaStream) -> Result<MediaRecorder, JsValue> {
-    const OPUS: &str = "audio/webm;codecs=opus";
-    if MediaRecorder::is_type_supported(OPUS) {
-        let options = web_sys::MediaRecorderOptions::new();
-        options.set_mime_type(OPUS);
-        return MediaRecorder::new_with_media_stream_and_media_recorder_options(stream, &options);
-    }
-    MediaRecorder::new_with_media_stream(stream)
+    .await
+    .map_err(|_| "The microphone is not available: allow it for this site and try again.".into())
 }
 
 /// Ends the recording, if any: sent when `keep`, discarded otherwise; the microphone is freed.
@@ -302,12 +221,9 @@ fn finish(
         return;
     };
     _ = since.try_set(None);
-    *current.keep.borrow_mut() = keep;
-    _ = current.recorder.stop();
-    let tracks = current.stream.get_tracks();
-    for track in tracks.iter() {
-        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-            track.stop();
-        }
+    if keep {
+        current.send();
+    } else {
+        current.discard();
     }
 }
