@@ -63,7 +63,8 @@ fmt:
 # Benchmarks (never run as tests): the conversations API at 100k conversations / 1M messages,
 # 15,000 idle visitor sockets, and visitor -> dashboard latency at 2,000 msg/s on SQLite,
 # PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket); then the
-# dashboard in Chromium (first paint, visitor message -> bubble, scrolling 100k conversations).
+# dashboard in Chromium (first paint, visitor message -> bubble, scrolling 100k conversations)
+# and the widget in Chromium (launcher after load, open after click, typed message -> ack).
 # Figures go in docs/benchmarks.md.
 bench:
     bash scripts/services.sh
@@ -79,3 +80,4 @@ bench:
     bash scripts/build-dashboard.sh
     cargo build -p switchboard-api
     cd e2e && node bench/dashboard.mjs
+    cd e2e && node bench/widget.mjs

@@ -15,11 +15,12 @@
 //   node bench/dashboard.mjs [--first-paint-runs 20] [--messages 500] [--rate 20]
 //                            [--conversations 100000] [--scroll-rows 2000] [--scroll-step 280]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import readline from 'node:readline';
 import { apiLogin, launchBrowser, newPage, openVisitor, signIn, startServer } from '../tests/support.mjs';
+import { checkErrors, ms, percentile, printSetup, printTable, runAll, sortedOf } from './measure.mjs';
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -36,35 +37,6 @@ const SCROLL_STEP = option('scroll-step', 280);
 const ROW_HEIGHT = 56;
 const SEED_CHUNK = 10_000;
 
-/** Nearest-rank percentile of sorted numbers. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const sortedOf = (xs) => [...xs].sort((a, b) => a - b);
-
-/** The machine's CPU counters (/proc/stat, all cores): busy and stolen time, in ticks. */
-function cpuTicks() {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait, steal };
-}
-/** How busy the machine was since `from` (a shared VM: a busy minute shows in the figures). */
-function load(from) {
-  const now = cpuTicks();
-  const total = now.total - from.total || 1;
-  const busy = ((100 * (now.busy - from.busy)) / total).toFixed(0);
-  const steal = ((100 * (now.steal - from.steal)) / total).toFixed(1);
-  return `machine CPU ${busy}% busy (steal ${steal}%), load average ${loadavg()[0].toFixed(2)}`;
-}
-
-/** Fails the run when a page logged a panic or an uncaught error. */
-function checkErrors(page, what) {
-  if (page.errors.length) throw new Error(`${what}: page errors: ${page.errors.map(String).join('; ')}`);
-}
-
 const results = [];
 const started = Date.now();
 const root = resolve(import.meta.dirname, '..', '..');
@@ -78,12 +50,7 @@ let chrome = null;
 let exitCode = 0;
 try {
   chrome = await launchBrowser();
-  console.log('# Dashboard in Chromium');
-  console.log(`date: ${new Date().toISOString()}`);
-  console.log(`load average ${loadavg()[0].toFixed(2)}`);
-  console.log(`nproc: ${execFileSync('nproc').toString().trim()} (node sees ${availableParallelism()})`);
-  console.log(`chromium: ${chrome.browser.version()} (headless, /usr/bin/chromium)`);
-  console.log(`server: ${server.url} (target/debug/api, SQLite)`);
+  printSetup('Dashboard in Chromium', chrome, `${server.url} (target/debug/api, SQLite)`);
 
   const owner = await apiLogin(server, server.email, server.password);
   const widgetKey = owner.me.tenant.widget_key;
@@ -98,16 +65,10 @@ try {
   // Closed before the server stops for benchmark 3; the context keeps the session.
   await agent.close();
 
-  for (const bench of [() => firstPaint(context, widgetKey), () => visitorToBubble(widgetKey), () => scrollList(context)]) {
-    const from = cpuTicks();
-    results.push(await bench());
-    console.log(`(${load(from)})`);
-  }
+  results.push(...await runAll([() => firstPaint(context, widgetKey), () => visitorToBubble(widgetKey), () => scrollList(context)]));
 
   console.log(`\ntotal time ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-  console.log('| measurement | figures (ms) | target |');
-  console.log('|---|---|---|');
-  for (const r of results) console.log(`| ${r.name} | ${r.figures} | ${r.target} ${r.met ? '✔' : '✘'} |`);
+  printTable(results);
 } catch (error) {
   console.error(error);
   exitCode = 1;
