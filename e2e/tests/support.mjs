@@ -1,13 +1,20 @@
 // Shared setup for browser tests: the real `api` binary on a free port with a fresh SQLite
 // database and the built dashboard, and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import readline from 'node:readline';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
+
+/** Where a test's screenshot `name` (e.g. `connectors-dark.png`) goes: `e2e/screenshots/`. */
+export function screenshotPath(name) {
+  const dir = join(root, 'e2e', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 
 /** Runs the `api` binary; resolves once it listens, with what it printed (URL, demo sign-in). */
 async function spawnApi(env, { needLogin }) {

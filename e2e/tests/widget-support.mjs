@@ -2,6 +2,7 @@
 // snippet, a visitor on it in a browser context of their own, and the chat inside its iframe;
 // plus the API look-ups that check what the server stored.
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import { api, apiLogin, launchBrowser, startServer } from './support.mjs';
 
 /** The placeholder of the chat's input bar (English). */
@@ -176,6 +177,17 @@ export async function openWorld() {
   const owner = await apiLogin(server, server.email, server.password);
   const site = await startSite(embedSnippet(server, owner.me.tenant.widget_key));
   return { server, chrome, owner, site };
+}
+
+/**
+ * `openWorld` before the file's tests and `closeWorld` after them; the returned object holds
+ * `server`, `chrome`, `owner` and `site` once the tests run.
+ */
+export function useWorld() {
+  const world = {};
+  before(async () => Object.assign(world, await openWorld()));
+  after(() => closeWorld(world));
+  return world;
 }
 
 /** Stops what `openWorld` started (any part of it may be missing after a failed start). */

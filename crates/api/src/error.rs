@@ -17,6 +17,11 @@ impl Violations {
         self.0.push((field.into(), message.into()));
     }
 
+    /// The failing fields with their messages, in the order found.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
     /// Whether nothing has failed.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

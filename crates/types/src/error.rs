@@ -166,6 +166,10 @@ error_codes! {
     CannotHandToSelf = "cannot_hand_to_self",
     /// The visitor has no conversation to rate yet (422).
     NoConversation = "no_conversation",
+    /// That time is not on a booking card of the visitor's conversation (422).
+    SlotNotOffered = "slot_not_offered",
+    /// A time was picked from this booking card already (409).
+    SlotAlreadyPicked = "slot_already_picked",
 
     // Workspace content.
     /// Another quick reply uses this shortcut (409).

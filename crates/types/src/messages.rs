@@ -126,4 +126,39 @@ pub struct SendMessageRequest {
     /// An attachment uploaded with `POST /api/v1/attachments`.
     #[serde(default)]
     pub attachment_id: Option<AttachmentId>,
+    /// Times the visitor can book (1-24, in the future): the message becomes a
+    /// `booking_slots` card, `body` its caption; the visitor's pick books the meeting.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 24))]
+    pub booking_slots: Option<Vec<BookingSlot>>,
+}
+
+/// One time a visitor can pick on a `booking_slots` card.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct BookingSlot {
+    /// When the meeting would start.
+    pub starts_at: DateTime<Utc>,
+    /// When it would end.
+    #[serde(default)]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// The payload of a `booking_slots` message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingSlots {
+    /// The times offered, earliest first.
+    pub slots: Vec<BookingSlot>,
+}
+
+/// The payload of the visitor's message that picked a time (a text message whose body says
+/// the time in the visitor's words).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotPicked {
+    /// The `booking_slots` message the time was picked from.
+    pub slots_message_id: MessageId,
+    /// The time picked.
+    pub slot: BookingSlot,
 }

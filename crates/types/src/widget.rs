@@ -34,6 +34,18 @@ pub enum VisitorFrame {
         #[serde(default)]
         attachment_id: Option<AttachmentId>,
     },
+    /// The visitor picks a time on a `booking_slots` card: stored as their message (`text`,
+    /// the time in their words) and booked; acknowledged like a message.
+    PickSlot {
+        /// Idempotency key chosen by the widget.
+        client_id: String,
+        /// The `booking_slots` message.
+        message_id: MessageId,
+        /// The slot's start, as offered.
+        starts_at: DateTime<Utc>,
+        /// The pick as the visitor's thread shows it ("Tue 8 Dec, 10:00"), 1-200 characters.
+        text: String,
+    },
     /// The visitor is typing.
     Typing,
     /// Pre-chat form answers.

@@ -10,7 +10,7 @@ use switchboard_types::widget_settings::WidgetConfig;
 
 use crate::host::{self, Frame};
 use crate::i18n::Strings;
-use crate::thread::{self, Item, Pending};
+use crate::thread::{self, Item, Pending, Pick};
 use crate::{socket, storage};
 
 /// What the panel shows below the header.
@@ -217,12 +217,28 @@ impl Chat {
 
     /// Sends a message with an uploaded photo, file or voice note (and a caption, if any).
     pub fn send_message(self, text: String, attachment: Option<AttachmentView>) {
-        let pending = Pending {
+        self.queue(Pending {
             client_id: client_id(),
             text,
             refused: None,
             attachment,
-        };
+            pick: None,
+        });
+    }
+
+    /// Picks a time on a booking card: sent like a message (kept until acknowledged), with
+    /// `text` saying the time as the visitor reads it.
+    pub fn pick_slot(self, pick: Pick, text: String) {
+        self.queue(Pending {
+            client_id: client_id(),
+            text,
+            refused: None,
+            attachment: None,
+            pick: Some(pick),
+        });
+    }
+
+    fn queue(self, pending: Pending) {
         self.outbox.update(|o| o.push(pending.clone()));
         self.save_outbox();
         self.notice.set(None);
@@ -324,6 +340,14 @@ impl Chat {
 }
 
 fn message_frame(pending: &Pending) -> VisitorFrame {
+    if let Some(pick) = &pending.pick {
+        return VisitorFrame::PickSlot {
+            client_id: pending.client_id.clone(),
+            message_id: pick.card.clone(),
+            starts_at: pick.starts_at,
+            text: pending.text.clone(),
+        };
+    }
     VisitorFrame::Message {
         client_id: pending.client_id.clone(),
         text: Some(pending.text.clone()).filter(|t| !t.is_empty()),

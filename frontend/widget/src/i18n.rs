@@ -52,6 +52,10 @@ pub struct Strings {
     pub too_large: (&'static str, &'static str),
     pub upload_failed: &'static str,
     pub no_microphone: &'static str,
+    /// The label of a booking card's grid of times.
+    pub pick_time: &'static str,
+    /// Said of the time the visitor picked.
+    pub booked: &'static str,
 }
 
 /// English.
@@ -107,6 +111,8 @@ pub const EN: Strings = Strings {
     ),
     upload_failed: "The file could not be sent. Please try again.",
     no_microphone: "The microphone is not available: allow it for this site and try again.",
+    pick_time: "Pick a time",
+    booked: "Booked",
 };
 
 /// German.
@@ -158,6 +164,8 @@ pub const DE: Strings = Strings {
     too_large: ("Diese Datei ist zu groß: solche Dateien dürfen höchstens ", " MB groß sein."),
     upload_failed: "Die Datei konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
     no_microphone: "Das Mikrofon ist nicht verfügbar: erlauben Sie es für diese Seite und versuchen Sie es erneut.",
+    pick_time: "Termin wählen",
+    booked: "Gebucht",
 };
 
 /// The table for a BCP 47 language tag such as `de-AT`; English for any other language.

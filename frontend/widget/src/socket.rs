@@ -59,9 +59,7 @@ pub fn start(dialer: Dialer) {
 
 /// Sends a frame; false when there is no open socket (the caller keeps what must not be lost).
 pub fn send(frame: &VisitorFrame) -> bool {
-    let Ok(text) = serde_json::to_string(frame) else {
-        return false;
-    };
+    let text = crate::wire::frame_json(frame);
     LIVE.with(|live| {
         live.borrow()
             .as_ref()

@@ -17,6 +17,28 @@ pub struct Pending {
     pub refused: Option<String>,
     /// The photo, file or voice note it carries, already uploaded.
     pub attachment: Option<AttachmentView>,
+    /// The time it picks on a booking card, when it is a pick (`text` says the time).
+    pub pick: Option<Pick>,
+}
+
+/// A time picked on a booking card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    /// The `booking_slots` message.
+    pub card: MessageId,
+    /// The slot's start, as offered.
+    pub starts_at: DateTime<Utc>,
+}
+
+impl Pick {
+    /// The payload the server stores with the pick (`SlotPicked`), so the thread shows the
+    /// pick at once after the ack.
+    pub fn payload(&self) -> serde_json::Value {
+        serde_json::json!({
+            "slots_message_id": self.card.as_str(),
+            "slot": { "starts_at": crate::wire::time_json(self.starts_at) },
+        })
+    }
 }
 
 /// One row of the thread, with where it sorts (`at`). A message from the server sorts by the
@@ -114,7 +136,7 @@ pub fn acknowledge(
         },
         body: Some(pending.text).filter(|t| !t.is_empty()),
         attachment: pending.attachment,
-        payload: None,
+        payload: pending.pick.as_ref().map(Pick::payload),
         client_id: Some(pending.client_id),
         created_at: at,
     };
@@ -128,6 +150,23 @@ pub fn settle(outbox: &mut Vec<Pending>, message: &VisitorMessage) {
     if let Some(client_id) = &message.client_id {
         outbox.retain(|p| &p.client_id != client_id);
     }
+}
+
+/// The time picked on booking card `card`, by a stored message or one on its way.
+pub fn picked(items: &[Item], outbox: &[Pending], card: &MessageId) -> Option<DateTime<Utc>> {
+    let stored = items.iter().find_map(|i| match i {
+        Item::Message { message, .. } if message.sender == Sender::Customer => {
+            crate::wire::slot_picked(message.payload.as_ref()?).filter(|p| &p.card == card)
+        }
+        _ => None,
+    });
+    let waiting = || {
+        outbox
+            .iter()
+            .filter_map(|p| p.pick.clone())
+            .find(|p| &p.card == card)
+    };
+    stored.or_else(waiting).map(|p| p.starts_at)
 }
 
 /// The newest stored message, to ask for what came after it.
@@ -182,12 +221,14 @@ mod tests {
                 text: "hello".into(),
                 refused: None,
                 attachment: None,
+                pick: None,
             },
             Pending {
                 client_id: "k2".into(),
                 text: "still waiting".into(),
                 refused: None,
                 attachment: None,
+                pick: None,
             },
         ];
         let at = DateTime::from_timestamp(1_800_000_005, 0).unwrap();
@@ -212,6 +253,7 @@ mod tests {
             text: "hello".into(),
             refused: None,
             attachment: None,
+            pick: None,
         }];
         acknowledge(
             &mut items,
@@ -238,6 +280,7 @@ mod tests {
             text: "hello".into(),
             refused: None,
             attachment: None,
+            pick: None,
         }];
         let mut copy = message("m1", 5, Sender::Customer);
         copy.client_id = Some("k1".into());

@@ -12,11 +12,11 @@ use serde_json::{json, Map, Value};
 use switchboard_types::conversations::ConversationStatus;
 use switchboard_types::error::ErrorCode;
 use switchboard_types::messages::{AttachmentKind, AttachmentView, MessageKind, Sender};
-use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorMessage};
+use switchboard_types::widget::{ServerFrame, VisitorConversation, VisitorFrame, VisitorMessage};
 use switchboard_types::widget_settings::{FieldRule, LauncherPosition, PrechatForm, WidgetConfig};
 
 use crate::host::{HostMessage, Page};
-use crate::thread::Pending;
+use crate::thread::{Pending, Pick};
 
 /// A JSON object's fields, read leniently where the server may leave a field out.
 #[derive(Clone, Copy)]
@@ -257,9 +257,118 @@ pub fn outbox(json: &str) -> Vec<Pending> {
                     Some(a) => Some(attachment(a)?),
                     None => None,
                 },
+                pick: match f.object("pick") {
+                    Some(p) => Some(Pick {
+                        card: p.id("card")?,
+                        starts_at: timestamp(p.str("starts_at")?)?,
+                    }),
+                    None => None,
+                },
             })
         })
         .collect()
+}
+
+/// A frame for the visitor socket as JSON text, written by hand like the readers above (serde's
+/// derive for the internally tagged `VisitorFrame` and chrono's serializer cost more bytes than
+/// this); the tests hold it to what serde writes.
+pub fn frame_json(frame: &VisitorFrame) -> String {
+    let tagged = |kind: &str, mut fields: Value| {
+        if let Some(map) = fields.as_object_mut() {
+            map.insert("type".into(), kind.into());
+        }
+        fields
+    };
+    let value = match frame {
+        VisitorFrame::Page {
+            url,
+            title,
+            referrer,
+        } => tagged(
+            "page",
+            json!({ "url": url, "title": title, "referrer": referrer }),
+        ),
+        VisitorFrame::Message {
+            client_id,
+            text,
+            attachment_id,
+        } => tagged(
+            "message",
+            json!({ "client_id": client_id, "text": text, "attachment_id": attachment_id.as_ref().map(|a| a.as_str()) }),
+        ),
+        VisitorFrame::PickSlot {
+            client_id,
+            message_id,
+            starts_at,
+            text,
+        } => tagged(
+            "pick_slot",
+            json!({ "client_id": client_id, "message_id": message_id.as_str(), "starts_at": time_json(*starts_at), "text": text }),
+        ),
+        VisitorFrame::Typing => tagged("typing", json!({})),
+        VisitorFrame::Prechat {
+            name,
+            email,
+            phone,
+            fields,
+        } => tagged(
+            "prechat",
+            json!({ "name": name, "email": email, "phone": phone, "fields": fields }),
+        ),
+        VisitorFrame::RequestAgent => tagged("request_agent", json!({})),
+        VisitorFrame::Rating {
+            stars,
+            categories,
+            comment,
+        } => tagged(
+            "rating",
+            json!({ "stars": stars, "categories": categories, "comment": comment }),
+        ),
+        VisitorFrame::Seen { message_id } => {
+            tagged("seen", json!({ "message_id": message_id.as_str() }))
+        }
+        VisitorFrame::Sync { after } => tagged(
+            "sync",
+            json!({ "after": after.as_ref().map(|m| m.as_str()) }),
+        ),
+        VisitorFrame::LeaveEmail {
+            email,
+            name,
+            message,
+        } => tagged(
+            "leave_email",
+            json!({ "email": email, "name": name, "message": message }),
+        ),
+        VisitorFrame::Ping => tagged("ping", json!({})),
+    };
+    value.to_string()
+}
+
+/// A time as the server writes and reads it.
+pub fn time_json(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The times offered on a `booking_slots` card (its payload: `BookingSlots`), earliest first.
+pub fn booking_slots(payload: &Value) -> Vec<DateTime<Utc>> {
+    let Some(slots) = Fields::of(payload).and_then(|f| f.0.get("slots")?.as_array()) else {
+        return Vec::new();
+    };
+    let mut times: Vec<_> = slots
+        .iter()
+        .filter_map(|s| timestamp(Fields::of(s)?.str("starts_at")?))
+        .collect();
+    times.sort();
+    times
+}
+
+/// The card and time a visitor's pick message names (its payload: `SlotPicked`).
+pub fn slot_picked(payload: &Value) -> Option<Pick> {
+    let f = Fields::of(payload)?;
+    Some(Pick {
+        card: f.id("slots_message_id")?,
+        starts_at: timestamp(f.object("slot")?.str("starts_at")?)?,
+    })
 }
 
 fn attachment_json(a: &AttachmentView) -> Value {
@@ -284,6 +393,10 @@ pub fn outbox_json(outbox: &[Pending]) -> String {
                 "text": p.text,
                 "refused": p.refused,
                 "attachment": p.attachment.as_ref().map(attachment_json),
+                "pick": p.pick.as_ref().map(|k| json!({
+                    "card": k.card.as_str(),
+                    "starts_at": time_json(k.starts_at),
+                })),
             })
         })
         .collect();
@@ -483,6 +596,90 @@ mod tests {
     }
 
     #[test]
+    fn every_visitor_frame_is_written_as_serde_writes_it() {
+        let fields = serde_json::Map::from_iter([("company".to_string(), json!("Acme"))]);
+        let frames = [
+            VisitorFrame::Page {
+                url: "https://shop.example/".into(),
+                title: Some("Shop".into()),
+                referrer: None,
+            },
+            VisitorFrame::Message {
+                client_id: "k1".into(),
+                text: Some("hi".into()),
+                attachment_id: Some("a1".into()),
+            },
+            VisitorFrame::Message {
+                client_id: "k2".into(),
+                text: None,
+                attachment_id: None,
+            },
+            VisitorFrame::PickSlot {
+                client_id: "k3".into(),
+                message_id: "m7".into(),
+                starts_at: at(3_600),
+                text: "Tue 10:00".into(),
+            },
+            VisitorFrame::Typing,
+            VisitorFrame::Prechat {
+                name: Some("Ana".into()),
+                email: None,
+                phone: Some("+43 1".into()),
+                fields: Some(fields),
+            },
+            VisitorFrame::RequestAgent,
+            VisitorFrame::Rating {
+                stars: 4,
+                categories: vec!["Speed".into()],
+                comment: None,
+            },
+            VisitorFrame::Seen {
+                message_id: "m1".into(),
+            },
+            VisitorFrame::Sync { after: None },
+            VisitorFrame::Sync {
+                after: Some("m2".into()),
+            },
+            VisitorFrame::LeaveEmail {
+                email: "ana@shop.example".into(),
+                name: None,
+                message: Some("Call me".into()),
+            },
+            VisitorFrame::Ping,
+        ];
+        for frame in frames {
+            let ours: Value = serde_json::from_str(&frame_json(&frame)).unwrap();
+            assert_eq!(ours, serde_json::to_value(&frame).unwrap(), "{frame:?}");
+            // And the server reads it back as the same frame.
+            assert_eq!(serde_json::from_value::<VisitorFrame>(ours).unwrap(), frame);
+        }
+    }
+
+    #[test]
+    fn booking_cards_and_picks_read_as_serde_wrote_them() {
+        use switchboard_types::messages::{BookingSlot, BookingSlots, SlotPicked};
+        let slot = |s| BookingSlot {
+            starts_at: at(s),
+            ends_at: Some(at(s + 1_800)),
+        };
+        let card = serde_json::to_value(BookingSlots {
+            slots: vec![slot(7_200), slot(3_600)],
+        })
+        .unwrap();
+        assert_eq!(booking_slots(&card), [at(3_600), at(7_200)]);
+        assert!(booking_slots(&json!({ "event": "joined" })).is_empty());
+        let picked = serde_json::to_value(SlotPicked {
+            slots_message_id: "m7".into(),
+            slot: slot(3_600),
+        })
+        .unwrap();
+        let pick = slot_picked(&picked).unwrap();
+        assert_eq!((pick.card.as_str(), pick.starts_at), ("m7", at(3_600)));
+        // What the widget puts in the thread after the ack reads back the same.
+        assert_eq!(slot_picked(&pick.payload()), Some(pick));
+    }
+
+    #[test]
     fn the_outbox_survives_its_stored_form() {
         let outbox = vec![
             Pending {
@@ -490,12 +687,17 @@ mod tests {
                 text: "first \"quoted\"".into(),
                 refused: None,
                 attachment: None,
+                pick: None,
             },
             Pending {
                 client_id: "k2".into(),
-                text: "second".into(),
+                text: "Tue 8 Dec, 10:00".into(),
                 refused: Some("Too long.".into()),
                 attachment: None,
+                pick: Some(Pick {
+                    card: "m7".into(),
+                    starts_at: at(3_600),
+                }),
             },
             Pending {
                 client_id: "k3".into(),
@@ -510,6 +712,7 @@ mod tests {
                     duration_ms: Some(3_100),
                     url: "/api/v1/attachments/a1?sig=x".into(),
                 }),
+                pick: None,
             },
         ];
         assert_eq!(super::outbox(&outbox_json(&outbox)), outbox);

@@ -6,11 +6,14 @@ use switchboard_types::conversations::{
     BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
 };
 use switchboard_types::events::{AgentChange, EventPayload, MessageCreated, Typing};
-use switchboard_types::messages::{MessageView, SendMessageRequest, Sender};
+use switchboard_types::messages::{
+    BookingSlot, MessageKind, MessageView, SendMessageRequest, Sender,
+};
 use switchboard_types::page::Page;
 use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
+use super::bookings;
 use super::conversation_rules as rules;
 use super::conversation_state::{
     actor, agent_ref, bump_chart, load_locked, locked_by, refused, row, save_counted,
@@ -24,11 +27,11 @@ use super::views::{
     conversation_row, handoff_view, rating_view, visitor_details, WHATSAPP_WINDOW_HOURS,
 };
 use super::{validate, RequestMeta};
-use crate::clock::{new_id, now, to_utc};
+use crate::clock::{now, to_utc};
 use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::counters::CounterDelta;
-use crate::store::{self, bookings::Booking, conversations::Conversation, Conn};
+use crate::store::{self, conversations::Conversation, Conn};
 
 /// What the list asks for.
 pub struct ListQuery {
@@ -361,7 +364,7 @@ pub async fn send(
 ) -> Result<(MessageView, bool), AppError> {
     member.require_section(Section::Conversations)?;
     let me = member.user_id()?.to_string();
-    let (body, client_id) = validate_send(&req)?;
+    let (body, client_id, slots) = validate_send(&req)?;
     let attachment_id = req.attachment_id.map(|a| a.0);
     let (member2, st) = (member.clone(), state.clone());
     state
@@ -376,7 +379,11 @@ pub async fn send(
                 return Ok((view, false));
             }
             rules::send(&before, actor(&member2)).map_err(|r| refused(conn, tenant, r))?;
-            let new = NewMessage::agent(&me, body, attachment_id, client_id);
+            let new = NewMessage {
+                kind: slots.is_some().then_some(MessageKind::BookingSlots),
+                payload: slots.map(bookings::offer_payload),
+                ..NewMessage::agent(&me, body, attachment_id, client_id)
+            };
             let (message, attachment) = insert_message(conn, &before, new)?;
             let mut after = before.clone();
             after.message_count += 1;
@@ -406,15 +413,25 @@ pub async fn send(
         .await
 }
 
-fn validate_send(req: &SendMessageRequest) -> Result<(Option<String>, String), AppError> {
+/// The checked text, idempotency key and offered times (earliest first) of an agent message.
+type CheckedSend = (Option<String>, String, Option<Vec<BookingSlot>>);
+
+fn validate_send(req: &SendMessageRequest) -> Result<CheckedSend, AppError> {
     let mut v = Violations::default();
     let client_id = validate::text(&mut v, "client_message_id", &req.client_message_id, 1, 100);
     let body = validate::optional_text(&mut v, "body", req.body.as_deref(), 4000);
-    if body.is_none() && req.attachment_id.is_none() {
+    let slots = req
+        .booking_slots
+        .as_deref()
+        .map(|slots| bookings::offer(&mut v, slots, chrono::Utc::now()));
+    if body.is_none() && req.attachment_id.is_none() && slots.is_none() {
         v.add("body", "is required when there is no attachment");
     }
+    if slots.is_some() && req.attachment_id.is_some() {
+        v.add("attachment_id", "cannot go with booking_slots");
+    }
     v.finish()?;
-    Ok((body, client_id))
+    Ok((body, client_id, slots))
 }
 
 /// Resolves the conversation (holder, admin or owner). A pending delegation is withdrawn.
@@ -504,30 +521,12 @@ pub async fn book(
         .transact(&member.tenant_id, move |conn, outbox| {
             let tenant = &member2.tenant_id;
             let before = load_locked(conn, tenant, &id)?;
-            let booking = Booking {
-                id: new_id(),
-                tenant_id: tenant.clone(),
-                conversation_id: id.clone(),
-                starts_at: req.starts_at.naive_utc(),
-                ends_at: req.ends_at.map(|e| e.naive_utc()),
-                note,
-                created_by: member2.user_id_opt().map(str::to_string),
-                created_at: now(),
+            let slot = BookingSlot {
+                starts_at: req.starts_at,
+                ends_at: req.ends_at,
             };
-            store::bookings::insert(conn, &booking)?;
-            let mut after = before.clone();
-            after.booked = true;
-            after.last_activity_at = booking.created_at;
-            save_counted(
-                conn,
-                Some(&before),
-                &after,
-                CounterDelta {
-                    bookings: 1,
-                    ..Default::default()
-                },
-            )?;
-            bump_chart(conn, &after, booking.created_at, one(|d| d.bookings = 1))?;
+            let created_by = member2.user_id_opt().map(str::to_string);
+            let (booking, after) = bookings::record(conn, &before, slot, note, created_by)?;
             outbox.emit(
                 EventPayload::ConversationUpdated(row(conn, tenant, &id)?),
                 Some(&id),

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod bookings;
 pub mod conversation_rules;
 pub mod conversation_state;
 pub mod conversations;

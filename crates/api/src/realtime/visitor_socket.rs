@@ -17,7 +17,7 @@ use super::hub::{Admission, Outgoing, Registration, SocketTask};
 use super::lean_socket::{Incoming, LeanSocket, ReadError};
 use super::presence::PresenceGuard;
 use crate::domain::visitor_chat::{self, Prechat, VisitorCtx};
-use crate::domain::visitor_messages::{self, KnownThread};
+use crate::domain::visitor_messages::{self, KnownThread, SlotPick, Stored};
 use crate::domain::{leads, validate};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
@@ -329,29 +329,29 @@ async fn handle(
             attachment_id,
         } => {
             if limits.messages.check().is_err() {
-                return vec![error_frame(
-                    ErrorCode::RateLimited,
-                    "You are sending messages too fast; wait a moment.",
-                    Some(client_id),
-                )];
+                return too_fast(client_id);
             }
-            match visitor_messages::post(
-                state,
-                ctx,
-                known,
-                client_id.clone(),
-                text,
-                attachment_id.map(|a| a.0),
-            )
-            .await
-            {
-                Ok(stored) => Ok(vec![ServerFrame::Ack {
-                    client_id,
-                    message_id: stored.message_id.into(),
-                    conversation_id: stored.conversation_id.into(),
-                }]),
-                Err(error) => return vec![refused(error, Some(client_id))],
+            let attachment_id = attachment_id.map(|a| a.0);
+            let stored =
+                visitor_messages::post(state, ctx, known, client_id.clone(), text, attachment_id);
+            return acked(stored.await, client_id);
+        }
+        VisitorFrame::PickSlot {
+            client_id,
+            message_id,
+            starts_at,
+            text,
+        } => {
+            if limits.messages.check().is_err() {
+                return too_fast(client_id);
             }
+            let pick = SlotPick {
+                slots_message_id: message_id.0,
+                starts_at,
+            };
+            let stored =
+                visitor_messages::pick_slot(state, ctx, known, client_id.clone(), pick, text);
+            return acked(stored.await, client_id);
         }
         VisitorFrame::Page {
             url,
@@ -411,6 +411,27 @@ async fn handle(
             .map(|messages| vec![ServerFrame::Messages { messages }]),
     };
     result.unwrap_or_else(|error| vec![refused(error, None)])
+}
+
+/// The answer to a message the visitor sent: its `ack`, or why it was refused.
+fn acked(stored: Result<Stored, AppError>, client_id: String) -> Vec<ServerFrame> {
+    match stored {
+        Ok(stored) => vec![ServerFrame::Ack {
+            client_id,
+            message_id: stored.message_id.into(),
+            conversation_id: stored.conversation_id.into(),
+        }],
+        Err(error) => vec![refused(error, Some(client_id))],
+    }
+}
+
+/// The answer to a message over the visitor's rate.
+fn too_fast(client_id: String) -> Vec<ServerFrame> {
+    vec![error_frame(
+        ErrorCode::RateLimited,
+        "You are sending messages too fast; wait a moment.",
+        Some(client_id),
+    )]
 }
 
 /// An error frame from a refused action (the same codes as the REST API).

@@ -70,6 +70,26 @@ pub fn find_by_client_id(
         .optional()
 }
 
+/// Whether the visitor picked a time from booking card `slots_message_id` already: their pick
+/// message's payload names the card (`picked_slot` found the card by this id, a UUID: no LIKE
+/// wildcards in it).
+pub fn has_pick(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    conversation_id: &str,
+    slots_message_id: &str,
+) -> QueryResult<bool> {
+    let pattern = format!("%\"slots_message_id\":\"{slots_message_id}\"%");
+    let found: i64 = messages::table
+        .filter(messages::tenant_id.eq(tenant_id.as_str()))
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::sender.eq(Sender::Customer.as_str()))
+        .filter(messages::payload.like(pattern))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
 /// Up to `limit` messages before the `(created_at, id)` cursor (or the newest), newest first.
 pub fn page_before(
     conn: &mut Conn,

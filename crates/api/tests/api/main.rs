@@ -11,6 +11,7 @@ mod api_keys;
 mod attachments;
 mod auth;
 mod bad_input;
+mod bookings;
 mod conversations;
 mod crash;
 mod edge;

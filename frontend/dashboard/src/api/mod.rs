@@ -15,5 +15,6 @@ pub mod quick_replies;
 pub mod session;
 pub mod uploads;
 pub mod visitors;
+pub mod widget_settings;
 
 pub use error::ApiError;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use switchboard_types::{Role, Section};
 
+use super::connectors::ConnectorsPage;
 use super::set_title;
 use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
@@ -17,7 +18,8 @@ struct SectionCopy {
     placeholder_body: &'static str,
 }
 
-/// `None` for the sections whose screen has landed: their own routes draw them.
+/// `None` for the sections whose screen has landed: their own routes, or `own_screen`, draw
+/// them.
 fn placeholder(section: Section) -> Option<SectionCopy> {
     let (purpose, placeholder_body) = match section {
         Section::Overview => (
@@ -54,10 +56,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
             "The knowledge base your AI agent answers from.",
             "Documents that teach your AI agent about your business will be managed here.",
         ),
-        Section::Connectors => (
-            "Your chat widget, WhatsApp number and API keys.",
-            "Connecting your website widget or a WhatsApp number will be done from here.",
-        ),
+        Section::Connectors => return None,
         Section::Team => (
             "Members, invitations and roles.",
             "Inviting agents and admins, changing roles and managing access will be done from here.",
@@ -92,11 +91,21 @@ pub fn SectionPage() -> impl IntoView {
     move || match section.get() {
         None => view! { <NotFoundPanel /> }.into_any(),
         Some(section) if allowed.with(|sections| sections.contains(&section)) => {
-            placeholder(section)
-                .map(|copy| view! { <SectionHome section copy /> })
-                .into_any()
+            own_screen(section).unwrap_or_else(|| {
+                placeholder(section)
+                    .map(|copy| view! { <SectionHome section copy /> })
+                    .into_any()
+            })
         }
         Some(section) => view! { <NoAccess section role=member.role() /> }.into_any(),
+    }
+}
+
+/// The screens that have landed and live under `/:section`.
+fn own_screen(section: Section) -> Option<AnyView> {
+    match section {
+        Section::Connectors => Some(view! { <ConnectorsPage /> }.into_any()),
+        _ => None,
     }
 }
 

@@ -4,10 +4,11 @@
 use leptos::html;
 use leptos::prelude::*;
 use switchboard_types::conversations::ConversationStatus;
-use switchboard_types::messages::{AttachmentKind, Sender};
+use switchboard_types::messages::{AttachmentKind, MessageKind, Sender};
 use switchboard_types::widget::{VisitorFrame, VisitorMessage};
 
 use super::attach::{AttachButton, Attachments, ChosenFile, VoiceButton};
+use super::booking::BookingCard;
 use crate::chat::Chat;
 use crate::thread::{Item, Pending};
 
@@ -68,6 +69,8 @@ fn message_row(chat: Chat, m: VisitorMessage) -> AnyView {
         Sender::Ai => Some(chat.text.ai_assistant.to_string()),
         _ => Some(m.sender_name.clone()),
     };
+    let card = (m.kind == MessageKind::BookingSlots)
+        .then(|| view! { <BookingCard chat message=m.clone()/> });
     let attachment = m.attachment.map(|a| match a.kind {
         AttachmentKind::Image => view! { <img src=a.url alt=a.filename/> }.into_any(),
         AttachmentKind::Voice => {
@@ -78,7 +81,7 @@ fn message_row(chat: Chat, m: VisitorMessage) -> AnyView {
     view! {
         <div class=if mine { "row mine" } else { "row them" }>
             {name.map(|n| view! { <div class="name">{n}</div> })}
-            <div class="bubble">{attachment}{m.body}</div>
+            <div class="bubble">{attachment}{m.body}{card}</div>
             <div class="meta">
                 <time>{clock(m.created_at)}</time>
                 {mine.then(|| view! { <span class="tick" title=chat.text.sent aria-label=chat.text.sent>"✓"</span> })}
@@ -105,7 +108,7 @@ fn pending_row(chat: Chat, p: Pending) -> impl IntoView {
 }
 
 /// `14:05` in the visitor's own time zone.
-fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
+pub fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
         at.timestamp_millis() as f64
     ));

@@ -2,6 +2,7 @@
 
 pub mod app;
 mod attach;
+mod booking;
 mod conversation;
 mod forms;
 mod header;

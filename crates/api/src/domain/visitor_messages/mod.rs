@@ -27,11 +27,19 @@ mod transaction;
 
 pub use thread::KnownThread;
 
+use chrono::{DateTime, Utc};
+
 use super::validate;
 use super::visitor_chat::VisitorCtx;
 use crate::db::Backend;
 use crate::error::{AppError, Violations};
 use crate::state::AppState;
+
+/// A time the visitor picked on a booking card: their message books it.
+pub struct SlotPick {
+    pub slots_message_id: String,
+    pub starts_at: DateTime<Utc>,
+}
 
 /// What storing a visitor's message gives back for the `ack`.
 pub struct Stored {
@@ -66,5 +74,24 @@ pub async fn post(
             return Ok(stored);
         }
     }
-    transaction::post(state, ctx, known, client_id, text, attachment_id).await
+    transaction::post(state, ctx, known, client_id, text, attachment_id, None).await
+}
+
+/// Stores the visitor's pick of a time on a booking card as their message (`text`, the time in
+/// their words) and books the meeting. A resend with the same client id returns the stored
+/// message; a card answers one pick (`slot_already_picked`), and only with a time it offered
+/// (`slot_not_offered`).
+pub async fn pick_slot(
+    state: &AppState,
+    ctx: &VisitorCtx,
+    known: &mut KnownThread,
+    client_id: String,
+    pick: SlotPick,
+    text: String,
+) -> Result<Stored, AppError> {
+    let mut v = Violations::default();
+    let client_id = validate::text(&mut v, "client_id", &client_id, 1, 100);
+    let text = validate::text(&mut v, "text", &text, 1, 200);
+    v.finish()?;
+    transaction::post(state, ctx, known, client_id, Some(text), None, Some(pick)).await
 }

@@ -1,15 +1,18 @@
 //! A visitor's message in a transaction of its own, on both engines: the first message of a
 //! chat (which starts the conversation, or reopens a resolved one), a message with an
-//! attachment (checked and bound to the conversation), a resend (answered with the message
-//! stored before), and a message the batch kept refusing.
+//! attachment (checked and bound to the conversation), a pick of a time on a booking card
+//! (which books it), a resend (answered with the message stored before), and a message the
+//! batch kept refusing.
 
 use switchboard_types::conversations::ConversationRow;
 use switchboard_types::events::{EventPayload, MessageCreated};
+use switchboard_types::messages::{BookingSlot, SlotPicked};
 
 use super::postgres::read_in;
 use super::thread::KnownThread;
-use super::Stored;
+use super::{SlotPick, Stored};
 use crate::clock::now;
+use crate::domain::bookings;
 use crate::domain::conversation_rules as rules;
 use crate::domain::messages::{self, insert_message_once, NewMessage};
 use crate::domain::views::{conversation_row, message_view};
@@ -30,6 +33,7 @@ pub(super) async fn post(
     client_id: String,
     text: Option<String>,
     attachment_id: Option<String>,
+    pick: Option<SlotPick>,
 ) -> Result<Stored, AppError> {
     known.forget();
     let (ctx2, st) = (ctx.clone(), state.clone());
@@ -62,7 +66,20 @@ pub(super) async fn post(
                 }
             }
             let (opened, before) = open_for_activity(conn, &ctx2, latest)?;
-            let new = NewMessage::customer(text.clone(), attachment_id.clone(), client_id.clone());
+            let booking = match &pick {
+                Some(pick) => match booked_pick(conn, &before, pick, &client_id)? {
+                    Booked::Resent(stored) => return Ok((stored, None)),
+                    Booked::Slot(slot) => Some(SlotPicked {
+                        slots_message_id: pick.slots_message_id.clone().into(),
+                        slot,
+                    }),
+                },
+                None => None,
+            };
+            let new = NewMessage {
+                payload: booking.as_ref().map(bookings::pick_payload),
+                ..NewMessage::customer(text.clone(), attachment_id.clone(), client_id.clone())
+            };
             let (message, attachment) = match insert_message_once(conn, &before, new)? {
                 messages::Stored::New(stored) => *stored,
                 messages::Stored::Duplicate(m) => {
@@ -79,6 +96,9 @@ pub(super) async fn post(
             after.last_activity_at = message.created_at;
             after.last_customer_message_at = Some(message.created_at);
             store::conversations::record_activity(conn, &after)?;
+            if let Some(picked) = booking {
+                after = bookings::record(conn, &after, picked.slot, None, None)?.1;
+            }
             let visitor = match visitor.take() {
                 Some(v) => v,
                 None => store::visitors::find(conn, tenant, &after.visitor_id)?
@@ -118,6 +138,29 @@ pub(super) async fn post(
         known.know(thread);
     }
     Ok(stored)
+}
+
+/// What a pick comes to: a resend of one stored before, or the slot to book.
+enum Booked {
+    Resent(Stored),
+    Slot(BookingSlot),
+}
+
+/// Checks the pick against the card in `c`; a resend of a stored pick is answered with it.
+fn booked_pick(
+    conn: &mut Conn,
+    c: &Conversation,
+    pick: &SlotPick,
+    client_id: &str,
+) -> Result<Booked, AppError> {
+    if let Some((m, _)) = store::messages::find_by_client_id(conn, &c.tenant_id, &c.id, client_id)?
+    {
+        return Ok(Booked::Resent(Stored {
+            message_id: m.id,
+            conversation_id: c.id.clone(),
+        }));
+    }
+    bookings::picked_slot(conn, c, &pick.slots_message_id, pick.starts_at).map(Booked::Slot)
 }
 
 /// The list row of `c`, built from rows already at hand (one lookup for the agent's name).

@@ -47,6 +47,7 @@ impl Outgoing {
             client_message_id,
             body,
             attachment_id,
+            booking_slots: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The forms that open in the panel: Capture Lead (email required; pre-filled from the
 //! pre-chat form) and Transfer / Delegate (a teammate and an optional reason of at most 200
-//! characters). The server's field errors show under each field.
+//! characters), and Offer times (`offer_times`). The server's field errors show under each
+//! field.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,6 +10,7 @@ use switchboard_types::handoffs::HandoffRequest;
 use switchboard_types::leads::CaptureLeadRequest;
 use switchboard_types::visitors::AgentSummary;
 
+use super::offer_times::OfferTimesForm;
 use super::OpenConversation;
 use crate::api;
 use crate::components::form::{field_error, Field, FormError, FormProblem, SubmitButton};
@@ -24,6 +26,7 @@ pub enum PanelForm {
     Lead,
     Transfer,
     Delegate,
+    OfferTimes,
 }
 
 /// `None` for an empty field, so optional fields are left out rather than sent blank.
@@ -38,6 +41,7 @@ pub fn OpenForm() -> impl IntoView {
         open.form.get().map(|form| match form {
             PanelForm::Lead => view! { <LeadForm /> }.into_any(),
             PanelForm::Transfer | PanelForm::Delegate => view! { <HandoffForm form /> }.into_any(),
+            PanelForm::OfferTimes => view! { <OfferTimesForm /> }.into_any(),
         })
     }
 }

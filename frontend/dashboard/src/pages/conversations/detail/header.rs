@@ -249,6 +249,7 @@ fn Actions() -> impl IntoView {
                         view! {
                             <FormButton form=PanelForm::Transfer label="Transfer" class="button" testid="transfer" />
                             <FormButton form=PanelForm::Delegate label="Delegate" class="button" testid="delegate" />
+                            <FormButton form=PanelForm::OfferTimes label="Offer times" class="button" testid="offer-times" />
                         }
                     })
             }}

@@ -10,6 +10,7 @@ mod delegation;
 mod emoji;
 mod forms;
 mod header;
+mod offer_times;
 mod quick_replies;
 mod thread;
 mod voice_player;

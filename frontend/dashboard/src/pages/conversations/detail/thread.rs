@@ -288,10 +288,17 @@ fn Content(message: MessageView) -> impl IntoView {
                 </div>
             </div>
         });
+    // The visitor's pick of an offered time (its payload names the card).
+    let booked = message
+        .payload
+        .as_ref()
+        .is_some_and(|p| p.get("slots_message_id").is_some())
+        .then(|| view! { <span class="booked-mark" data-testid="booked-mark">"✓ Booked"</span> });
     view! {
         {attachment}
         {message.body.map(|body| view! { <p class="bubble-text">{body}</p> })}
         {slots}
+        {booked}
     }
 }
 
