@@ -32,7 +32,9 @@ test('a visitor chats on a business’s site, an agent joins and answers, resolv
   await chat.getByText('Hi! How can we help you today?').waitFor();
   await say(chat, 'Do you ship to Austria?');
   const mine = chat.locator('.row.mine').filter({ hasText: 'Do you ship to Austria?' });
-  await mine.locator('.tick').waitFor();
+  const tick = mine.locator('.tick');
+  await tick.waitFor();
+  assert.equal(await tick.getAttribute('aria-label'), 'Sent', 'nobody on the team has seen it yet');
 
   // The agent sees the conversation and the live visitor, joins and replies.
   const agent = await newPage(chrome.browser);
@@ -42,6 +44,9 @@ test('a visitor chats on a business’s site, an agent joins and answers, resolv
   const row = agent.getByTestId('conversation-row').first();
   await row.waitFor();
   await row.click();
+  // The agent has the thread on screen: the visitor sees their message seen by the team.
+  await chat.getByLabel('Seen by the team').waitFor();
+  assert.equal(await tick.innerText(), '✓✓');
   await agent.getByTestId('join').click();
   await chat.getByText('joined the conversation').waitFor();
   const composer = agent.locator('#composer-input');

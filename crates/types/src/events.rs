@@ -9,7 +9,7 @@ use crate::handoffs::HandoffView;
 use crate::leads::LeadView;
 use crate::messages::{MessageView, Sender};
 use crate::visitors::LiveVisitor;
-use crate::{ConversationId, UserId, VisitorId};
+use crate::{ConversationId, MessageId, UserId, VisitorId};
 
 /// One event: `seq` grows by one per tenant, with no gaps, in commit order.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -67,6 +67,18 @@ pub struct Typing {
     /// The agent's name, when an agent types.
     #[serde(default)]
     pub name: Option<String>,
+}
+
+/// A member had the visitor's messages on screen, up to this one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessagesSeen {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The newest visitor message seen.
+    pub message_id: MessageId,
+    /// The member who saw it.
+    pub user_id: UserId,
 }
 
 /// A visitor left the site.
@@ -143,6 +155,9 @@ pub enum EventPayload {
     /// Someone is typing.
     #[serde(rename = "typing")]
     Typing(Typing),
+    /// The team saw the visitor's messages up to one.
+    #[serde(rename = "messages.seen")]
+    MessagesSeen(MessagesSeen),
     /// A visitor arrived or moved to another page.
     #[serde(rename = "visitor.online")]
     VisitorOnline(LiveVisitor),
@@ -177,6 +192,7 @@ impl EventPayload {
             EventPayload::HandoffCancelled(_) => "handoff.cancelled",
             EventPayload::HandoffTransferred(_) => "handoff.transferred",
             EventPayload::Typing(_) => "typing",
+            EventPayload::MessagesSeen(_) => "messages.seen",
             EventPayload::VisitorOnline(_) => "visitor.online",
             EventPayload::VisitorOffline(_) => "visitor.offline",
             EventPayload::LeadCreated(_) => "lead.created",

@@ -133,6 +133,14 @@ pub struct SendMessageRequest {
     pub booking_slots: Option<Vec<BookingSlot>>,
 }
 
+/// The newest visitor message a member has on screen (`POST /conversations/{id}/seen`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeenRequest {
+    /// A visitor message of the conversation.
+    pub message_id: MessageId,
+}
+
 /// One time a visitor can pick on a `booking_slots` card.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -137,6 +137,9 @@ pub struct VisitorConversation {
     pub status: ConversationStatus,
     /// The agent in it, if any (display name).
     pub agent_name: Option<String>,
+    /// The newest of the visitor's messages the team has seen, if any.
+    #[serde(default)]
+    pub seen_up_to: Option<MessageId>,
 }
 
 /// What the server sends the widget.
@@ -191,6 +194,11 @@ pub enum ServerFrame {
     Typing {
         /// Who is typing.
         sender_name: String,
+    },
+    /// The team has seen the visitor's messages up to this one.
+    Seen {
+        /// The newest visitor message seen.
+        message_id: MessageId,
     },
     /// The request for a human was recorded; an agent is being alerted.
     AgentRequested,

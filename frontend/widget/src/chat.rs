@@ -7,6 +7,7 @@ use switchboard_types::conversations::ConversationStatus;
 use switchboard_types::messages::{AttachmentView, Sender};
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 use switchboard_types::widget_settings::WidgetConfig;
+use switchboard_types::MessageId;
 
 use crate::host::{self, Frame};
 use crate::i18n::Strings;
@@ -46,6 +47,8 @@ pub struct Chat {
     pub requested: RwSignal<bool>,
     pub categories: RwSignal<Vec<String>>,
     pub notice: RwSignal<Option<String>>,
+    /// The newest of the visitor's messages the team has seen.
+    pub seen: RwSignal<Option<MessageId>>,
     token: StoredValue<Option<String>>,
     welcomed: StoredValue<bool>,
     lines: StoredValue<u32>,
@@ -70,6 +73,7 @@ impl Chat {
             connected: RwSignal::new(false),
             requested: RwSignal::new(false),
             notice: RwSignal::new(None),
+            seen: RwSignal::new(None),
             token: StoredValue::new(None),
             welcomed: StoredValue::new(false),
             lines: StoredValue::new(0),
@@ -153,6 +157,7 @@ impl Chat {
                 self.agent.set(None);
             }
             ServerFrame::Typing { sender_name } => self.show_typing(sender_name),
+            ServerFrame::Seen { message_id } => self.seen.set(Some(message_id)),
             ServerFrame::AgentRequested => {
                 if !self.requested.get_untracked() {
                     self.requested.set(true);
@@ -196,6 +201,8 @@ impl Chat {
         self.status.set(conversation.as_ref().map(|c| c.status));
         self.agent
             .set(conversation.as_ref().and_then(|c| c.agent_name.clone()));
+        self.seen
+            .set(conversation.as_ref().and_then(|c| c.seen_up_to.clone()));
         self.categories.set(categories);
         let after = self.items.with_untracked(|i| thread::last_message_id(i));
         self.items.update(|items| thread::merge(items, messages));
@@ -274,6 +281,15 @@ impl Chat {
                 self.step.set(Step::LeaveEmail);
             }
         });
+    }
+
+    /// Whether the team has seen message `id`: it is at or before the newest one they saw.
+    pub fn seen_by_team(self, id: &MessageId) -> bool {
+        let Some(seen) = self.seen.get() else {
+            return false;
+        };
+        self.items
+            .with(|items| thread::at_or_before(items, id, &seen))
     }
 
     /// The visitor's token, once the server has welcomed them (uploads carry it).

@@ -169,6 +169,17 @@ pub fn picked(items: &[Item], outbox: &[Pending], card: &MessageId) -> Option<Da
     stored.or_else(waiting).map(|p| p.starts_at)
 }
 
+/// Whether message `id` comes at or before message `mark` in the thread (false when either
+/// is not in it).
+pub fn at_or_before(items: &[Item], id: &MessageId, mark: &MessageId) -> bool {
+    let position = |wanted: &MessageId| {
+        items
+            .iter()
+            .position(|i| matches!(i, Item::Message { message, .. } if &message.id == wanted))
+    };
+    matches!((position(id), position(mark)), (Some(at), Some(end)) if at <= end)
+}
+
 /// The newest stored message, to ask for what came after it.
 pub fn last_message_id(items: &[Item]) -> Option<MessageId> {
     items.iter().rev().find_map(|i| match i {
@@ -271,6 +282,24 @@ mod tests {
         // The agent's reply, stored by the server a second after the visitor's message.
         merge(&mut items, vec![message("b", 11, Sender::Agent)]);
         assert_eq!(ids(&items), ["a", "m1", "line-1", "b"]);
+    }
+
+    #[test]
+    fn messages_up_to_the_mark_are_seen() {
+        let mut items = Vec::new();
+        merge(
+            &mut items,
+            vec![
+                message("a", 1, Sender::Customer),
+                message("b", 2, Sender::Customer),
+                message("c", 3, Sender::Customer),
+            ],
+        );
+        let mark = MessageId::from("b");
+        assert!(at_or_before(&items, &"a".into(), &mark));
+        assert!(at_or_before(&items, &"b".into(), &mark));
+        assert!(!at_or_before(&items, &"c".into(), &mark));
+        assert!(!at_or_before(&items, &"a".into(), &"gone".into()));
     }
 
     #[test]

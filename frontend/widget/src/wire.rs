@@ -106,6 +106,9 @@ pub fn server_frame(json: &str) -> Option<ServerFrame> {
         "typing" => ServerFrame::Typing {
             sender_name: f.text("sender_name")?,
         },
+        "seen" => ServerFrame::Seen {
+            message_id: f.id("message_id")?,
+        },
         "agent_requested" => ServerFrame::AgentRequested,
         "resolved" => ServerFrame::Resolved,
         "rating_request" => ServerFrame::RatingRequest {
@@ -128,6 +131,7 @@ fn conversation(f: Fields) -> Option<VisitorConversation> {
         id: f.id("id")?,
         status: ConversationStatus::parse(f.str("status")?)?,
         agent_name: f.text("agent_name"),
+        seen_up_to: f.id("seen_up_to"),
     })
 }
 
@@ -447,6 +451,7 @@ mod tests {
                     id: "c1".into(),
                     status: ConversationStatus::NeedsAgent,
                     agent_name: Some("Anna".into()),
+                    seen_up_to: Some("m1".into()),
                 }),
                 messages: vec![
                     visitor_message("m1", Some(voice)),
@@ -478,6 +483,9 @@ mod tests {
             },
             ServerFrame::AgentLeft {
                 agent_name: "Anna".into(),
+            },
+            ServerFrame::Seen {
+                message_id: "m2".into(),
             },
             ServerFrame::Typing {
                 sender_name: "Anna".into(),

@@ -333,6 +333,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    team_reads (tenant_id, conversation_id) {
+        tenant_id -> Text,
+        conversation_id -> Text,
+        message_id -> Text,
+        message_created_at -> Timestamp,
+        seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
@@ -364,5 +374,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_data,
     server_processes,
     visitor_presence,
-    member_presence
+    member_presence,
+    team_reads
 );

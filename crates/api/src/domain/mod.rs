@@ -27,6 +27,7 @@ pub mod stats;
 pub mod suggestions;
 pub mod system_lines;
 pub mod team;
+pub mod team_reads;
 pub mod validate;
 pub mod views;
 pub mod visitor_chat;

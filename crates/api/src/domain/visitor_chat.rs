@@ -208,6 +208,7 @@ fn visitor_conversation(
         id: c.id.clone().into(),
         status,
         agent_name,
+        seen_up_to: super::team_reads::seen_up_to(conn, c)?,
     })
 }
 

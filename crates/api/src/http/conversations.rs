@@ -7,7 +7,7 @@ use switchboard_types::conversations::{
     Tab, TabCounts,
 };
 use switchboard_types::error::ErrorBody;
-use switchboard_types::messages::{MessageView, SendMessageRequest};
+use switchboard_types::messages::{MessageView, SeenRequest, SendMessageRequest};
 use switchboard_types::page::Page;
 
 use super::extract::{ClientMeta, ValidJson};
@@ -238,6 +238,23 @@ pub async fn suggestions(
     Ok(web::Json(
         crate::domain::suggestions::suggest(&state, &member, id.into_inner()).await?,
     ))
+}
+
+/// Mark the visitor's messages seen up to one you have on screen: the visitor's widget shows
+/// them "seen by the team". A mark behind the stored one changes nothing.
+#[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")), request_body = SeenRequest, responses(
+    (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
+    (status = 204), (status = 404, body = ErrorBody), (status = 422, description = "Not a visitor message of this conversation", body = ErrorBody)))]
+#[post("/conversations/{id}/seen")]
+pub async fn seen(
+    state: web::Data<AppState>,
+    member: Member,
+    id: web::Path<String>,
+    body: ValidJson<SeenRequest>,
+) -> Result<HttpResponse, AppError> {
+    let message_id = body.0.message_id.0;
+    crate::domain::team_reads::mark_seen(&state, &member, id.into_inner(), message_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Tell the visitor you are typing (send at most every few seconds while typing).

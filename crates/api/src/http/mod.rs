@@ -107,6 +107,7 @@ where
                 .service(conversations::reopen)
                 .service(conversations::book)
                 .service(conversations::typing)
+                .service(conversations::seen)
                 .service(conversations::suggestions)
                 .service(handoffs::transfer)
                 .service(handoffs::delegate)

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 use actix_http::ws::{CloseCode, CloseReason};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, Typing};
+use switchboard_types::events::{AgentChange, HandoffChange, MessageCreated, MessagesSeen, Typing};
 use switchboard_types::messages::Sender;
 use switchboard_types::widget::{ServerFrame, VisitorFrame};
 
@@ -481,6 +481,12 @@ pub fn visitor_frames(kind: &str, data: &str, categories: &[String]) -> Vec<Serv
             let change: HandoffChange = serde_json::from_str(d).ok()?;
             Some(ServerFrame::AgentJoined {
                 agent_name: change.handoff.to.name,
+            })
+        }),
+        "messages.seen" => parse(|d| {
+            let seen: MessagesSeen = serde_json::from_str(d).ok()?;
+            Some(ServerFrame::Seen {
+                message_id: seen.message_id,
             })
         }),
         "typing" => parse(|d| {

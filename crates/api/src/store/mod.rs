@@ -19,6 +19,7 @@ pub mod presence;
 pub mod quick_replies;
 pub mod ratings;
 pub mod sessions;
+pub mod team_reads;
 pub mod tenants;
 pub mod throttle;
 pub mod users;

@@ -120,20 +120,12 @@ both_dbs!(
         // An offered one is stored as the visitor's message and books the meeting.
         let ack = pick(&mut visitor, "pick-2", &card_id, &late).await;
         assert_eq!(ack["type"], "ack");
-        let messages = app
-            .get(
-                &format!("/api/v1/conversations/{id}/messages"),
-                &owner.access,
-            )
+        let stored = app
+            .messages_of(&owner, &id)
             .await
-            .expect(200);
-        let stored = messages.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
+            .into_iter()
             .find(|m| m["id"] == ack["message_id"])
-            .expect("the pick is in the thread")
-            .clone();
+            .expect("the pick is in the thread");
         assert_eq!(stored["sender"], "customer");
         assert_eq!(stored["body"], "Tuesday 10:00");
         assert_eq!(stored["payload"]["slots_message_id"], card_id.as_str());

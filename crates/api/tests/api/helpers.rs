@@ -342,6 +342,13 @@ impl TestApp {
         resp.body["secret"].as_str().unwrap().to_string()
     }
 
+    /// The newest messages of a conversation as the member's API answers them, oldest first.
+    pub async fn messages_of(&self, member: &Session, conversation_id: &str) -> Vec<Value> {
+        let path = format!("/api/v1/conversations/{conversation_id}/messages");
+        let page = self.get(&path, &member.access).await.expect(200);
+        page.body["items"].as_array().cloned().unwrap_or_default()
+    }
+
     /// The widget key of the signed-in member's workspace.
     pub async fn widget_key(&self, member: &Session) -> String {
         let me = self.get("/api/v1/me", &member.access).await.expect(200);

@@ -29,5 +29,6 @@ mod ratings;
 mod realtime;
 mod suggestions;
 mod team;
+mod team_reads;
 mod visitor_messages;
 mod widget;

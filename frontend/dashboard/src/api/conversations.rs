@@ -4,8 +4,9 @@
 use switchboard_types::conversations::{
     Channel, ConversationDetail, ConversationRow, SuggestionsView, Tab, TabCounts,
 };
-use switchboard_types::messages::{MessageView, SendMessageRequest};
+use switchboard_types::messages::{MessageView, SeenRequest, SendMessageRequest};
 use switchboard_types::page::Page;
+use switchboard_types::MessageId;
 
 use super::client::{self, Call};
 use super::ApiError;
@@ -83,6 +84,16 @@ pub async fn act(id: &str, action: Action) -> Result<ConversationDetail, ApiErro
 pub async fn typing(id: &str) -> Result<(), ApiError> {
     let path = format!("/conversations/{id}/typing");
     client::expect_success(client::signed_in(Call::post(&path)).await?).await
+}
+
+/// `POST /conversations/{id}/seen`: the visitor's messages up to `message_id` are on screen
+/// (the widget shows them seen by the team).
+pub async fn seen(id: &str, message_id: &MessageId) -> Result<(), ApiError> {
+    let path = format!("/conversations/{id}/seen");
+    let body = SeenRequest {
+        message_id: message_id.clone(),
+    };
+    client::expect_success(client::signed_in(Call::post(&path).json(&body)).await?).await
 }
 
 /// `POST /conversations/{id}/suggestions`: the copilot's replies for the latest customer

@@ -84,7 +84,12 @@ fn message_row(chat: Chat, m: VisitorMessage) -> AnyView {
             <div class="bubble">{attachment}{m.body}{card}</div>
             <div class="meta">
                 <time>{clock(m.created_at)}</time>
-                {mine.then(|| view! { <span class="tick" title=chat.text.sent aria-label=chat.text.sent>"✓"</span> })}
+                {mine.then(|| {
+                    let id = m.id.clone();
+                    let seen = Memo::new(move |_| chat.seen_by_team(&id));
+                    let label = move || if seen.get() { chat.text.seen } else { chat.text.sent };
+                    view! { <span class="tick" class:seen=seen title=label aria-label=label>{move || if seen.get() { "✓✓" } else { "✓" }}</span> }
+                })}
             </div>
         </div>
     }

@@ -12,6 +12,7 @@ mod forms;
 mod header;
 mod offer_times;
 mod quick_replies;
+mod read_receipts;
 mod thread;
 mod voice_player;
 

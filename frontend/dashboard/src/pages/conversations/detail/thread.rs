@@ -70,6 +70,7 @@ pub fn Thread() -> impl IntoView {
     let at_bottom = RwSignal::new(true);
     let unseen = RwSignal::new(0_usize);
     let visitor_typing = RwSignal::new(None::<u64>);
+    super::read_receipts::report_seen(open, state, at_bottom);
 
     // Runs a frame later, when the panel may have closed.
     let scroll_to_bottom = move || {
