@@ -19,7 +19,8 @@ const GREETING = 'Hi! How can we help you today?';
 
 /**
  * A hostile host page: CSS that unsets every element's styles, full-page covers with the
- * largest z-index (before the snippet, as a site's own markup is), and a script that replaces
+ * largest z-index (before the snippet, as a site's own markup is, and one added after the
+ * widget), and a script that replaces
  * `WebSocket` and `fetch` with functions that throw, run before the loader.
  */
 const HOSTILE_HEAD = `<style>
@@ -28,6 +29,12 @@ const HOSTILE_HEAD = `<style>
   .banner { display: block !important; position: fixed !important; left: 0 !important; right: 0 !important; bottom: 0 !important; height: 140px !important; z-index: 999999999 !important; background: #111 !important; color: #fff !important; }
 </style>
 <script>
+  // And one more cover, added after everything else (the widget included), as late pop-ups are.
+  addEventListener('load', () => setTimeout(() => {
+    const late = document.createElement('div');
+    late.className = 'cover late';
+    document.body.appendChild(late);
+  }, 500));
   window.WebSocket = function () { throw new Error('hostile page: no WebSocket for you'); };
   window.fetch = function () { throw new Error('hostile page: no fetch for you'); };
 </script>`;
@@ -72,9 +79,12 @@ test('a hostile host page (CSS unset, z-index covers, WebSocket and fetch replac
   // The page's own markup is unstyled and covered, as the page wants.
   assert.equal(await page.locator('.cover').evaluate((e) => getComputedStyle(e).zIndex), '2147483647');
 
-  // The launcher keeps its own look and sits on top: a real click reaches it.
+  // The launcher keeps its own look and sits on top, even of a cover added after it: a real
+  // click reaches it.
   const button = page.getByRole('button', { name: /Open chat/ });
   await button.waitFor();
+  await page.locator('.cover.late').waitFor({ state: 'attached' });
+  assert.equal(await page.evaluate(() => document.body.lastElementChild.className), 'cover late');
   const box = await button.boundingBox();
   assert.deepEqual([Math.round(box.width), Math.round(box.height)], [60, 60]);
   assert.deepEqual([Math.round(box.x + box.width), Math.round(box.y + box.height)], [1280 - 20, 720 - 20]);

@@ -136,6 +136,9 @@
   function start() {
     draw();
     document.body.appendChild(host);
+    // In the top layer (a manual popover) no z-index of the page, even on an element it adds
+    // later, covers the launcher or the chat; the host is never moved, so the frame never reloads.
+    if (host.showPopover) { host.popover = "manual"; host.showPopover(); }
     connect();
   }
   // The configuration, through the browser's own fetch, or its own XMLHttpRequest where the
