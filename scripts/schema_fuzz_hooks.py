@@ -167,6 +167,37 @@ def _timestamp(value) -> datetime | None:
         return None
 
 
+def _slots_really_refused(body: dict, fields: dict[str, str]) -> bool:
+    """Whether each refused `booking_slots` entry (or the file beside them) breaks its rule."""
+    slots = body.get("booking_slots")
+    if not isinstance(slots, list):
+        return False
+    now = datetime.now().astimezone()
+    for field, message in fields.items():
+        found = re.fullmatch(r"booking_slots\[(\d+)\]\.(starts_at|ends_at)", field)
+        if field == "attachment_id":
+            if message != "cannot go with booking_slots" or body.get("attachment_id") is None:
+                return False
+        elif field == "booking_slots":
+            starts = [_timestamp(s.get("starts_at")) for s in slots if isinstance(s, dict)]
+            if message != "must not offer the same time twice" or len(set(starts)) == len(starts):
+                return False
+        elif found:
+            slot = slots[int(found[1])] if int(found[1]) < len(slots) else None
+            starts = _timestamp(slot.get("starts_at")) if isinstance(slot, dict) else None
+            if starts is None or starts.tzinfo is None:
+                return False
+            if found[2] == "starts_at" and not (message == "must be in the future" and starts <= now):
+                return False
+            if found[2] == "ends_at":
+                ends = _timestamp(slot.get("ends_at"))
+                if message != "must be after starts_at" or ends is None or ends.tzinfo is None or ends > starts:
+                    return False
+        else:
+            return False
+    return True
+
+
 def _inapplicable(case, response) -> str | None:
     """The name of the rule that explains this rejection, or None to keep the failure."""
     label = f"{case.operation.method.upper()} {case.operation.path}"
@@ -230,6 +261,14 @@ def _inapplicable(case, response) -> str | None:
     violations = _format_violations(case)
     if violations and {_base(f) for f in fields} <= violations:
         return "breaks a declared format"
+
+    # Offered times must lie in the future, end after they start and not repeat: the first
+    # depends on the clock, the others compare entries, and no schema states either. Kept
+    # unless every refused slot really breaks the rule named.
+    if fields and all(_base(f) in ("booking_slots", "attachment_id") for f in fields):
+        if _slots_really_refused(body, fields):
+            return "offered times in the past, backwards, repeated or with a file"
+        return None
 
     return None
 

@@ -27,13 +27,14 @@ pub async fn mark_seen(
         .transact(&member.tenant_id, move |conn, outbox| {
             let c = load_locked(conn, &tenant, &id)?;
             let message = store::messages::find(conn, &tenant, &message_id)?
-                .filter(|m| m.conversation_id == c.id && m.sender == Sender::Customer)
-                .ok_or_else(|| {
-                    AppError::invalid_field(
-                        "message_id",
-                        "must be a visitor message of this conversation",
-                    )
-                })?;
+                .filter(|m| m.conversation_id == c.id)
+                .ok_or(AppError::NotFound("Message"))?;
+            if message.sender != Sender::Customer {
+                return Err(AppError::invalid_field(
+                    "message_id",
+                    "must be a visitor message: the team reads what visitors write",
+                ));
+            }
             let stored = store::team_reads::find(conn, &tenant, &c.id)?;
             if stored.is_some_and(|s| s.message_created_at >= message.created_at) {
                 return Ok(());

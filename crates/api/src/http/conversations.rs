@@ -244,7 +244,7 @@ pub async fn suggestions(
 /// them "seen by the team". A mark behind the stored one changes nothing.
 #[utoipa::path(tag = "conversations", security(("bearer" = [])), params(("id" = String, Path, description = "The conversation")), request_body = SeenRequest, responses(
     (status = 403, description = "API keys act for the workspace, not for a person: this needs a team member's sign-in (`forbidden`)", body = ErrorBody),
-    (status = 204), (status = 404, body = ErrorBody), (status = 422, description = "Not a visitor message of this conversation", body = ErrorBody)))]
+    (status = 204), (status = 404, body = ErrorBody), (status = 422, description = "A message the team wrote, not the visitor", body = ErrorBody)))]
 #[post("/conversations/{id}/seen")]
 pub async fn seen(
     state: web::Data<AppState>,

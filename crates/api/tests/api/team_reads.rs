@@ -3,6 +3,7 @@
 //! the stored one changes nothing; only a visitor message of the conversation can be marked,
 //! and only by the conversation's own workspace.
 
+use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;
 
@@ -50,17 +51,37 @@ both_dbs!(
         let back = VisitorSocket::connect(&app, &key, Some(&visitor.token)).await;
         assert_eq!(back.welcome["conversation"]["seen_up_to"], m2.as_str());
 
-        // Only a visitor message of this conversation.
-        let unknown = app
-            .post(&path, &owner.access, seen("no-such-message"))
+        // Only a message of this conversation (404 otherwise), and one the visitor wrote.
+        app.post(&path, &owner.access, seen("no-such-message"))
             .await
-            .expect(422);
-        assert!(unknown.body["error"]["details"]["fields"]["message_id"].is_string());
+            .expect(404);
         let (_other_visitor, other_id) = app.visitor_says(&key, "Someone else").await;
         let elsewhere = format!("/api/v1/conversations/{other_id}/seen");
         app.post(&elsewhere, &owner.access, seen(&m2))
             .await
+            .expect(404);
+        let join = format!("/api/v1/conversations/{id}/join");
+        app.call(Method::POST, &join, Some(&owner.access), None)
+            .await
+            .expect(200);
+        let reply = json!({ "client_message_id": "r1", "body": "On it" });
+        let ours = app
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                &owner.access,
+                reply,
+            )
+            .await
+            .expect(201);
+        let refused = app
+            .post(
+                &path,
+                &owner.access,
+                seen(ours.body["id"].as_str().unwrap()),
+            )
+            .await
             .expect(422);
+        assert!(refused.body["error"]["details"]["fields"]["message_id"].is_string());
 
         // Another workspace cannot mark it.
         let stranger = app.signup("Elsewhere", &email("other")).await;
