@@ -107,15 +107,22 @@ pub async fn leave_email(
 pub async fn list(
     state: &AppState,
     member: &Member,
+    search: Option<String>,
     cursor: Option<String>,
     limit: i64,
 ) -> Result<Page<LeadView>, AppError> {
     member.require_section(Section::Leads)?;
     let after = validate::time_cursor(cursor.as_deref())?;
+    let mut v = Violations::default();
+    let search = validate::optional_text(&mut v, "q", search.as_deref(), 100);
+    v.finish()?;
     let tenant = member.tenant_id.clone();
     let rows = state
         .db
-        .read(move |conn| Ok(store::leads::page(conn, &tenant, after, limit + 1)?))
+        .read(move |conn| {
+            let found = store::leads::page(conn, &tenant, search.as_deref(), after, limit + 1)?;
+            Ok(found)
+        })
         .await?;
     Ok(validate::paginate(
         rows,
@@ -149,7 +156,7 @@ pub async fn export_csv(state: &AppState, member: &Member) -> Result<String, App
         let after = cursor.take();
         let rows = state
             .db
-            .read(move |conn| Ok(store::leads::page(conn, &tenant, after, 1000)?))
+            .read(move |conn| Ok(store::leads::page(conn, &tenant, None, after, 1000)?))
             .await?;
         for l in &rows {
             let created = l

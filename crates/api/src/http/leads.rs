@@ -7,10 +7,10 @@ use switchboard_types::leads::{CaptureLeadRequest, LeadView};
 use switchboard_types::page::Page;
 
 use super::extract::ValidJson;
-use super::workspace::PageQuery;
 use crate::domain::{leads, member::Member, validate};
 use crate::error::AppError;
 use crate::state::AppState;
+use serde::Deserialize;
 
 /// Capture a lead from the conversation (email required; name and phone default to the pre-chat form).
 #[utoipa::path(tag = "leads", security(("bearer" = [])), request_body = CaptureLeadRequest,
@@ -27,8 +27,24 @@ pub async fn capture(
     Ok(HttpResponse::Created().json(lead))
 }
 
-/// Leads, newest first. With `Accept: text/csv`, every lead as a CSV file (paging ignored).
-#[utoipa::path(tag = "leads", security(("bearer" = [])), params(PageQuery), responses(
+/// What the leads list takes: a page, and an optional search.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct LeadsQuery {
+    /// Only leads whose email, name, company or phone contains this (any case), 1-100
+    /// characters.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+    /// Rows per page, 1-100 (default 50).
+    #[param(minimum = 1, maximum = 100, default = 50)]
+    pub limit: Option<i64>,
+}
+
+/// Leads, newest first, optionally searched. With `Accept: text/csv`, every lead as a CSV file
+/// (paging and search ignored).
+#[utoipa::path(tag = "leads", security(("bearer" = [])), params(LeadsQuery), responses(
     (status = 200, description = "A page of leads, or the CSV export", content(
         (Page<LeadView> = "application/json"),
         (String = "text/csv"))),
@@ -38,7 +54,7 @@ pub async fn list(
     state: web::Data<AppState>,
     member: Member,
     req: HttpRequest,
-    q: web::Query<PageQuery>,
+    q: web::Query<LeadsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let wants_csv = req
         .headers()
@@ -57,5 +73,6 @@ pub async fn list(
     }
     let q = q.into_inner();
     let limit = validate::limit(q.limit)?;
-    Ok(HttpResponse::Ok().json(leads::list(&state, &member, q.cursor, limit).await?))
+    let page = leads::list(&state, &member, q.q, q.cursor, limit).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

@@ -32,10 +32,17 @@ pub fn insert(conn: &mut Conn, lead: &Lead) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// Newest first, strictly after the `(created_at, id)` cursor.
+diesel::define_sql_function! {
+    /// SQL's `lower()`, the same on SQLite and PostgreSQL.
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// Newest first, strictly after the `(created_at, id)` cursor; with `search`, only leads whose
+/// email, name, company or phone contains it (any case).
 pub fn page(
     conn: &mut Conn,
     tenant_id: &TenantId,
+    search: Option<&str>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<Lead>> {
@@ -52,5 +59,41 @@ pub fn page(
                 .or(leads::created_at.eq(at).and(leads::id.lt(id))),
         );
     }
+    if let Some(search) = search {
+        let pattern = contains_pattern(&search.to_lowercase());
+        query = query.filter(
+            lower(leads::email.nullable())
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(leads::name).like(pattern.clone()).escape('\\'))
+                .or(lower(leads::company).like(pattern.clone()).escape('\\'))
+                .or(lower(leads::phone).like(pattern).escape('\\')),
+        );
+    }
     query.load(conn)
+}
+
+/// A LIKE pattern matching text that contains `needle` as typed (its `%`, `_` and `\`
+/// escaped).
+fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn wildcards_typed_in_a_search_match_themselves() {
+        assert_eq!(contains_pattern("ana"), "%ana%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 }

@@ -108,3 +108,72 @@ both_dbs!(
         assert!(text.contains("Zoë Café"));
     }
 );
+
+both_dbs!(
+    leads_are_searched_by_email_name_company_or_phone,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let key = app.widget_key(&owner).await;
+        let people = [
+            json!({ "email": "ana@shop.example", "name": "Ana Lima", "company": "Northwind" }),
+            json!({ "email": "ben@beans.example", "name": "Ben", "phone": "+43 660 1234" }),
+            json!({ "email": "cho@example.com", "company": "50%_Off Ltd" }),
+        ];
+        for (i, person) in people.into_iter().enumerate() {
+            let (_visitor, id) = app.visitor_says(&key, &format!("hello {i}")).await;
+            let path = format!("/api/v1/conversations/{id}/lead");
+            app.post(&path, &owner.access, person).await.expect(201);
+        }
+        let found = |q: &str| {
+            let path = format!("/api/v1/leads?q={}", urlencoding(q));
+            let (app, token) = (&app, owner.access.clone());
+            async move {
+                let page = app.get(&path, &token).await.expect(200);
+                let emails: Vec<String> = page.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l["email"].as_str().unwrap().to_string())
+                    .collect();
+                emails
+            }
+        };
+        assert_eq!(found("NORTHWIND").await, ["ana@shop.example"]);
+        assert_eq!(found("lima").await, ["ana@shop.example"]);
+        assert_eq!(found("660 12").await, ["ben@beans.example"]);
+        assert_eq!(found("example").await.len(), 3, "newest first, all three");
+        assert_eq!(found("example").await[0], "cho@example.com");
+        // A % or _ typed is looked for as itself.
+        assert_eq!(found("50%_").await, ["cho@example.com"]);
+        assert!(found("%").await.len() == 1);
+        assert!(found("nobody").await.is_empty());
+        let long = "x".repeat(101);
+        let refused = app
+            .get(&format!("/api/v1/leads?q={long}"), &owner.access)
+            .await
+            .expect(422);
+        assert!(refused.body["error"]["details"]["fields"]["q"].is_string());
+
+        // Another workspace's search finds none of them.
+        let other = app.signup("Elsewhere", &email("other")).await;
+        let theirs = app
+            .get("/api/v1/leads?q=example", &other.access)
+            .await
+            .expect(200);
+        assert_eq!(theirs.body["items"], json!([]));
+    }
+);
+
+/// Percent-encodes a query value (spaces, `%`, `+`).
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -49,6 +49,7 @@ fn access(op: &Operation) -> Option<Access> {
         | "POST /api/v1/conversations/{id}/reopen"
         | "POST /api/v1/conversations/{id}/bookings"
         | "POST /api/v1/conversations/{id}/typing"
+        | "POST /api/v1/conversations/{id}/seen"
         | "POST /api/v1/conversations/{id}/suggestions"
         | "POST /api/v1/conversations/{id}/transfer"
         | "POST /api/v1/conversations/{id}/delegations"

@@ -114,6 +114,7 @@ pub fn sample_body(op: &Operation, own: &Own<'_>) -> Option<Value> {
             json!({ "to_user_id": own.teammate })
         }
         "POST /api/v1/conversations/{id}/lead" => json!({ "email": "lead@example.com" }),
+        "POST /api/v1/conversations/{id}/seen" => json!({ "message_id": "no-such-message" }),
         "POST /api/v1/quick-replies" | "PUT /api/v1/quick-replies/{id}" => json!({
             "shortcut": format!("s{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
             "title": "Sweep", "body": "Swept"
