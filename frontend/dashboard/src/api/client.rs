@@ -22,6 +22,7 @@ pub struct Call<'a> {
     path: &'a str,
     query: &'a [(&'a str, &'a str)],
     body: Option<String>,
+    accept: &'a str,
 }
 
 impl<'a> Call<'a> {
@@ -31,6 +32,7 @@ impl<'a> Call<'a> {
             path,
             query: &[],
             body: None,
+            accept: "application/json",
         }
     }
 
@@ -52,6 +54,11 @@ impl<'a> Call<'a> {
         Call { query, ..self }
     }
 
+    /// Asks for another representation than JSON (the leads' `text/csv`).
+    pub fn accept(self, accept: &'a str) -> Self {
+        Call { accept, ..self }
+    }
+
     pub fn json(self, body: &impl Serialize) -> Self {
         // Our request types are plain structs: serializing them cannot fail.
         let body = serde_json::to_string(body).ok();
@@ -63,7 +70,7 @@ async fn send(call: &Call<'_>, access: Option<&str>) -> Result<Response, ApiErro
     let mut request = RequestBuilder::new(&format!("{BASE}{}", call.path))
         .method(call.method.clone())
         .query(call.query.iter().copied())
-        .header("Accept", "application/json");
+        .header("Accept", call.accept);
     if let Some(token) = access {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
@@ -100,6 +107,18 @@ pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiErr
     let status = response.status();
     response
         .json::<T>()
+        .await
+        .map_err(|_| ApiError::Unexpected { status })
+}
+
+/// Reads a 2xx body as text, or the error of any other answer.
+pub async fn text(response: Response) -> Result<String, ApiError> {
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let status = response.status();
+    response
+        .text()
         .await
         .map_err(|_| ApiError::Unexpected { status })
 }

@@ -3,6 +3,7 @@
 pub mod accept_invitation;
 pub mod connectors;
 pub mod conversations;
+pub mod leads;
 pub mod login;
 pub mod section;
 

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use switchboard_types::{Role, Section};
 
 use super::connectors::ConnectorsPage;
+use super::leads::LeadsPage;
 use super::set_title;
 use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
@@ -32,10 +33,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
             "Follow-ups that need more than one reply.",
             "Tickets opened from conversations will be listed here.",
         ),
-        Section::Leads => (
-            "Contact details captured during conversations.",
-            "Leads captured in conversations will be listed here for follow-up; they are already being saved.",
-        ),
+        Section::Leads => return None,
         Section::Analytics => (
             "Trends in sessions, resolutions, messages and bookings.",
             "Charts of your conversations over time will be shown here.",
@@ -105,6 +103,7 @@ pub fn SectionPage() -> impl IntoView {
 fn own_screen(section: Section) -> Option<AnyView> {
     match section {
         Section::Connectors => Some(view! { <ConnectorsPage /> }.into_any()),
+        Section::Leads => Some(view! { <LeadsPage /> }.into_any()),
         _ => None,
     }
 }
