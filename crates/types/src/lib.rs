@@ -15,6 +15,7 @@ pub mod leads;
 pub mod messages;
 pub mod page;
 pub mod quick_replies;
+pub mod reviews;
 pub mod roles;
 pub mod settings;
 pub mod stats;

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod people;
 pub mod presence;
 pub mod quick_replies;
+pub mod reviews;
 pub mod secrets;
 pub mod settings;
 pub mod stats;

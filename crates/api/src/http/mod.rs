@@ -14,6 +14,7 @@ pub mod leads;
 pub mod me;
 pub mod overview;
 pub mod quick_replies;
+pub mod reviews;
 pub mod sockets;
 pub mod spa;
 pub mod team;
@@ -116,6 +117,8 @@ where
                 .service(handoffs::cancel)
                 .service(leads::capture)
                 .service(leads::list)
+                .service(reviews::list)
+                .service(reviews::summary)
                 .service(quick_replies::list)
                 .service(quick_replies::create)
                 .service(quick_replies::update)

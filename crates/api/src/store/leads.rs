@@ -60,7 +60,7 @@ pub fn page(
         );
     }
     if let Some(search) = search {
-        let pattern = contains_pattern(&search.to_lowercase());
+        let pattern = super::contains_pattern(&search.to_lowercase());
         query = query.filter(
             lower(leads::email.nullable())
                 .like(pattern.clone())
@@ -71,29 +71,4 @@ pub fn page(
         );
     }
     query.load(conn)
-}
-
-/// A LIKE pattern matching text that contains `needle` as typed (its `%`, `_` and `\`
-/// escaped).
-fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn wildcards_typed_in_a_search_match_themselves() {
-        assert_eq!(contains_pattern("ana"), "%ana%");
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

@@ -26,3 +26,28 @@ pub mod users;
 pub mod visitors;
 
 pub use crate::db::DbConnection as Conn;
+
+/// A LIKE pattern (escape character `\\`) matching text that contains `needle` as written:
+/// its own `%`, `_` and `\\` are escaped, so a search for "50%" finds "50%" only.
+pub fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod like_tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn wildcards_typed_in_a_search_match_themselves() {
+        assert_eq!(contains_pattern("ana"), "%ana%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -75,6 +75,7 @@ fn access(op: &Operation) -> Option<Access> {
         }
         "GET /api/v1/settings" | "PUT /api/v1/settings" | "GET /api/v1/audit-log" => Admin,
         "GET /api/v1/settings/widget" | "PUT /api/v1/settings/widget" => Admin,
+        "GET /api/v1/ratings" | "GET /api/v1/ratings/summary" => Admin,
         "GET /api/v1/billing"
         | "PUT /api/v1/team/members/{user_id}/role"
         | "POST /api/v1/team/ownership" => Owner,
