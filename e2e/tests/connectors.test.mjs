@@ -5,18 +5,14 @@
 // clipboard. An agent is told the page is for admins.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, newPage, screenshotPath, signIn } from './support.mjs';
+import { addMember, api, screenshotPath, signedInOn } from './support.mjs';
 import { chatFrame, embedSnippet, useWorld, visitor } from './widget-support.mjs';
 
 const world = useWorld();
 
 /** The owner on Connectors, with the saved settings loaded into the form. */
 async function ownerOnConnectors({ theme = 'light' } = {}) {
-  const page = await newPage(world.chrome.browser);
-  await page.addInitScript((t) => localStorage.setItem('sb.theme', t), theme);
-  await signIn(page, world.server, world.server.email, world.server.password);
-  await page.waitForURL(/\/overview$/);
-  await page.goto(world.server.url + '/connectors');
+  const page = await signedInOn(world.chrome.browser, world.server, '/connectors', { theme });
   await page.getByTestId('widget-settings').waitFor();
   return page;
 }
@@ -146,20 +142,8 @@ test('screenshots: Connectors in light and dark', async () => {
 });
 
 test('an agent is told Connectors is for admins and the API refuses them', async () => {
-  const invite = await api(world.server, 'POST', '/api/v1/team/invitations', {
-    token: world.owner.token,
-    body: { email: 'cam.agent@example.com', role: 'agent' },
-  });
-  assert.equal(invite.status, 201, JSON.stringify(invite.body));
-  const token = new URL(invite.body.invite_url).searchParams.get('token');
-  const accepted = await api(world.server, 'POST', '/api/v1/invitations/accept', {
-    body: { token, name: 'Cam Agent', password: 'agent password 123' },
-  });
-  assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
-  const page = await newPage(world.chrome.browser);
-  await signIn(page, world.server, 'cam.agent@example.com', 'agent password 123');
-  await page.waitForURL(/\/overview$/);
-  await page.goto(world.server.url + '/connectors');
+  const agent = await addMember(world.server, world.owner.token, { email: 'cam.agent@example.com', name: 'Cam Agent' });
+  const page = await signedInOn(world.chrome.browser, world.server, '/connectors', agent);
   await page.getByTestId('no-access').getByText('Connectors is available to admins and the owner.').waitFor();
   assert.equal(await page.getByTestId('widget-settings').count(), 0);
   const agentToken = await page.evaluate(() => localStorage.getItem('sb.access'));

@@ -3,44 +3,24 @@
 // the top; the CSV export downloads every lead under a dated name.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import {
-  api, apiLogin, launchBrowser, newPage, openVisitor, screenshotPath, signIn, startServer,
-} from './support.mjs';
+import { test } from 'node:test';
+import { api, openVisitor, screenshotPath, signedInOn, useServer } from './support.mjs';
 
-let server;
-let chrome;
-let owner;
-
-before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-  owner = await apiLogin(server, server.email, server.password);
-  await seedLeads();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const world = useServer(() => seedLeads());
 
 /** A visitor writes, and the owner captures `lead` from their conversation. */
 async function captureLead(lead) {
-  const visitor = await openVisitor(chrome.browser, server, owner.me.tenant.widget_key);
+  const visitor = await openVisitor(world.chrome.browser, world.server, world.owner.me.tenant.widget_key);
   const ack = await visitor.say(`Hello, I am ${lead.email}`);
   await visitor.close();
-  const saved = await api(server, 'POST', `/api/v1/conversations/${ack.conversation_id}/lead`, { token: owner.token, body: lead });
+  const saved = await api(world.server, 'POST', `/api/v1/conversations/${ack.conversation_id}/lead`, { token: world.owner.token, body: lead });
   assert.equal(saved.status, 201, JSON.stringify(saved.body));
   return { ...saved.body, conversation_id: ack.conversation_id };
 }
 
 /** The owner on /leads (with `query`), once the list has loaded. */
 async function onLeads(query = '', { theme = 'light' } = {}) {
-  const page = await newPage(chrome.browser);
-  await page.addInitScript((t) => localStorage.setItem('sb.theme', t), theme);
-  await signIn(page, server, server.email, server.password);
-  await page.waitForURL(/\/overview$/);
-  await page.goto(`${server.url}/leads${query}`);
+  const page = await signedInOn(world.chrome.browser, world.server, `/leads${query}`, { theme });
   await page.getByTestId('leads-table').or(page.getByTestId('leads-empty')).waitFor();
   return page;
 }

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import readline from 'node:readline';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -202,4 +203,43 @@ export async function openVisitor(browser, server, widgetKey, token = null) {
     },
   };
   return visitor;
+}
+
+/**
+ * A server, Chromium and the demo owner signed in over the API for the file's tests (`setup`
+ * runs once they are up); the returned object holds `server`, `chrome` and `owner`.
+ */
+export function useServer(setup = async () => {}) {
+  const world = {};
+  before(async () => {
+    world.server = await startServer();
+    world.chrome = await launchBrowser();
+    world.owner = await apiLogin(world.server, world.server.email, world.server.password);
+    await setup(world);
+  });
+  after(async () => {
+    await world.chrome?.close();
+    await world.server?.stop();
+  });
+  return world;
+}
+
+/** Invites `email` as `role` and accepts for them; resolves with their sign-in. */
+export async function addMember(server, ownerToken, { email, name, role = 'agent', password = 'agent password 123' }) {
+  const invite = await api(server, 'POST', '/api/v1/team/invitations', { token: ownerToken, body: { email, role } });
+  if (invite.status !== 201) throw new Error(`invite: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const token = new URL(invite.body.invite_url).searchParams.get('token');
+  const accepted = await api(server, 'POST', '/api/v1/invitations/accept', { body: { token, name, password } });
+  if (accepted.status !== 201) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { email, password };
+}
+
+/** A fresh page signed in (the demo owner unless told) in `theme`, opened on `path`. */
+export async function signedInOn(browser, server, path, { theme = 'light', email = server.email, password = server.password } = {}) {
+  const page = await newPage(browser);
+  await page.addInitScript((t) => localStorage.setItem('sb.theme', t), theme);
+  await signIn(page, server, email, password);
+  await page.waitForURL(/\/overview$/);
+  await page.goto(server.url + path);
+  return page;
 }

@@ -10,6 +10,7 @@ pub mod icons;
 pub mod live_updates;
 pub mod mute_toggle;
 pub mod not_found;
+pub mod paged_list;
 pub mod shell;
 pub mod sidebar;
 pub mod theme_toggle;

@@ -5,6 +5,7 @@ pub mod connectors;
 pub mod conversations;
 pub mod leads;
 pub mod login;
+pub mod reviews;
 pub mod section;
 
 pub use crate::title::set_page as set_title;

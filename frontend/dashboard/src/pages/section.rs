@@ -7,6 +7,7 @@ use switchboard_types::{Role, Section};
 
 use super::connectors::ConnectorsPage;
 use super::leads::LeadsPage;
+use super::reviews::ReviewsPage;
 use super::set_title;
 use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
@@ -38,10 +39,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
             "Trends in sessions, resolutions, messages and bookings.",
             "Charts of your conversations over time will be shown here.",
         ),
-        Section::Reviews => (
-            "What customers said when they rated a conversation.",
-            "Ratings and comments customers leave after a chat will be listed here.",
-        ),
+        Section::Reviews => return None,
         Section::KnowledgeGaps => (
             "Questions your AI agent could not answer.",
             "Questions your AI agent could not answer will be collected here so you can teach it.",
@@ -104,6 +102,7 @@ fn own_screen(section: Section) -> Option<AnyView> {
     match section {
         Section::Connectors => Some(view! { <ConnectorsPage /> }.into_any()),
         Section::Leads => Some(view! { <LeadsPage /> }.into_any()),
+        Section::Reviews => Some(view! { <ReviewsPage /> }.into_any()),
         _ => None,
     }
 }

@@ -8,7 +8,6 @@ mod table;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use switchboard_types::events::EventPayload;
 use switchboard_types::leads::LeadView;
@@ -16,68 +15,12 @@ use switchboard_types::leads::LeadView;
 use crate::api::{self, ApiError};
 use crate::components::icons::{Icon, ALERT};
 use crate::components::live_updates::use_live_updates;
+use crate::components::paged_list::{Paged, ShowMore};
 use export::ExportButton;
 use table::LeadsTable;
 
 /// How long the search waits after the last keystroke before it asks the server.
 const SEARCH_AFTER: Duration = Duration::from_millis(250);
-
-/// What the list shows: the leads loaded so far, the next page's cursor, and how loading went.
-#[derive(Clone, Copy)]
-struct Leads {
-    rows: RwSignal<Vec<LeadView>>,
-    next: RwSignal<Option<String>>,
-    loading: RwSignal<bool>,
-    error: RwSignal<Option<ApiError>>,
-    /// Which search the rows belong to; an answer for an older one is dropped.
-    generation: StoredValue<u32>,
-}
-
-impl Leads {
-    fn new() -> Self {
-        Leads {
-            rows: RwSignal::new(Vec::new()),
-            next: RwSignal::new(None),
-            loading: RwSignal::new(true),
-            error: RwSignal::new(None),
-            generation: StoredValue::new(0),
-        }
-    }
-
-    /// Loads the first page for `search`, or the next page of the current one.
-    fn load(self, search: String, more: bool) {
-        let cursor = if more {
-            self.next.get_untracked()
-        } else {
-            None
-        };
-        if !more {
-            self.generation.update_value(|g| *g += 1);
-        }
-        let generation = self.generation.get_value();
-        self.loading.set(true);
-        self.error.set(None);
-        spawn_local(async move {
-            let page = api::leads::list(&search, cursor.as_deref()).await;
-            if self.generation.try_get_value() != Some(generation) {
-                return;
-            }
-            _ = self.loading.try_set(false);
-            match page {
-                Ok(page) => {
-                    _ = self.rows.try_update(|rows| {
-                        if !more {
-                            rows.clear();
-                        }
-                        rows.extend(page.items);
-                    });
-                    _ = self.next.try_set(page.next_cursor);
-                }
-                Err(error) => _ = self.error.try_set(Some(error)),
-            }
-        });
-    }
-}
 
 #[component]
 pub fn LeadsPage() -> impl IntoView {
@@ -85,8 +28,17 @@ pub fn LeadsPage() -> impl IntoView {
     let navigate = use_navigate();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let typed = RwSignal::new(search.get_untracked());
-    let leads = Leads::new();
-    Effect::new(move || leads.load(search.get(), false));
+    let leads = Paged::<LeadView>::new();
+    let load = move |more: bool| {
+        let q = search.get_untracked();
+        leads.load(more, move |cursor| async move {
+            api::leads::list(&q, cursor.as_deref()).await
+        });
+    };
+    Effect::new(move || {
+        search.track();
+        load(false);
+    });
     // A new lead goes on top while no search narrows the list.
     use_live_updates().on_event(move |event| {
         if let EventPayload::LeadCreated(lead) = &event.payload {
@@ -147,10 +99,10 @@ pub fn LeadsPage() -> impl IntoView {
                     <ExportButton />
                 </div>
             </header>
-            {move || leads.error.get().map(|error| view! { <LoadError error retry=move || leads.load(search.get_untracked(), false) /> })}
+            {move || leads.error.get().map(|error| view! { <LoadError error retry=move || load(false) /> })}
             {move || {
                 let empty = leads.rows.with(Vec::is_empty);
-                if empty && leads.loading.get() {
+                if leads.first_loading() {
                     view! { <LeadsSkeleton /> }.into_any()
                 } else if empty && leads.error.with(Option::is_none) {
                     view! { <NoLeads search=search.get() /> }.into_any()
@@ -158,14 +110,7 @@ pub fn LeadsPage() -> impl IntoView {
                     view! { <LeadsTable rows=leads.rows /> }.into_any()
                 }
             }}
-            {move || leads.next.with(Option::is_some).then(|| view! {
-                <div class="load-more">
-                    <button type="button" class="button" data-testid="leads-more" disabled=move || leads.loading.get()
-                        on:click=move |_| leads.load(search.get_untracked(), true)>
-                        {move || if leads.loading.get() { "Loading…" } else { "Show more leads" }}
-                    </button>
-                </div>
-            })}
+            <ShowMore paged=leads label="Show more leads" testid="leads-more" more=move || load(true) />
         </div>
     }
 }
