@@ -30,6 +30,20 @@ pub struct DailySeries {
     pub bookings: Vec<i64>,
 }
 
+/// What the 14 days before the charts' came to, for the trend beside each chart.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodTotals {
+    /// Conversations started.
+    pub sessions: i64,
+    /// Conversations resolved.
+    pub resolved: i64,
+    /// AI and agent messages sent.
+    pub messages: i64,
+    /// Meetings booked.
+    pub bookings: i64,
+}
+
 /// The eight cards and four charts owners and admins see.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +66,8 @@ pub struct TeamOverview {
     pub agent_requests: i64,
     /// The 14-day trends.
     pub series: DailySeries,
+    /// The 14 days before them, summed.
+    pub previous: PeriodTotals,
 }
 
 /// The four cards agents see.
@@ -74,7 +90,7 @@ pub struct AgentOverview {
 #[serde(tag = "view", rename_all = "snake_case")]
 pub enum Overview {
     /// Owners and admins.
-    Team(TeamOverview),
+    Team(Box<TeamOverview>),
     /// Agents.
     Agent(AgentOverview),
 }

@@ -3,7 +3,9 @@
 
 use chrono::{Duration as ChronoDuration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use switchboard_types::stats::{AgentOverview, DailySeries, MessagesSent, Overview, TeamOverview};
+use switchboard_types::stats::{
+    AgentOverview, DailySeries, MessagesSent, Overview, PeriodTotals, TeamOverview,
+};
 use switchboard_types::TenantId;
 use switchboard_types::{Role, Section};
 
@@ -27,7 +29,10 @@ pub async fn overview(state: &AppState, member: &Member) -> Result<Overview, App
             (Role::Agent, Some(me)) => {
                 Ok(Overview::Agent(agent_view(conn, &member.tenant_id, me)?))
             }
-            _ => Ok(Overview::Team(team_view(conn, &member.tenant_id)?)),
+            _ => Ok(Overview::Team(Box::new(team_view(
+                conn,
+                &member.tenant_id,
+            )?))),
         })
         .await
 }
@@ -45,6 +50,7 @@ fn team_view(conn: &mut Conn, tenant_id: &TenantId) -> Result<TeamOverview, AppE
     let t = store::counters::totals(conn, tenant_id, None)?;
     let tenant = store::tenants::find(conn, tenant_id)?;
     let tz: Tz = tenant.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let now = Utc::now().naive_utc();
     Ok(TeamOverview {
         total_sessions: t.total,
         messages_sent: MessagesSent {
@@ -58,7 +64,8 @@ fn team_view(conn: &mut Conn, tenant_id: &TenantId) -> Result<TeamOverview, AppE
         resolution_rate: percentage(t.resolved, t.total),
         average_rating: average(t.rating_sum, t.rating_count),
         agent_requests: t.agent_requests,
-        series: series(conn, tenant_id, tz, Utc::now().naive_utc())?,
+        series: series(conn, tenant_id, tz, now)?,
+        previous: previous_totals(conn, tenant_id, tz, now)?,
     })
 }
 
@@ -81,8 +88,17 @@ pub fn local_days(
     tz: Tz,
     now_utc: NaiveDateTime,
 ) -> Vec<(NaiveDate, NaiveDateTime, NaiveDateTime)> {
+    local_days_back(tz, now_utc, DAYS)
+}
+
+/// The `count` local days ending with today's, as UTC bounds, oldest first.
+fn local_days_back(
+    tz: Tz,
+    now_utc: NaiveDateTime,
+    count: usize,
+) -> Vec<(NaiveDate, NaiveDateTime, NaiveDateTime)> {
     let today = tz.from_utc_datetime(&now_utc).date_naive();
-    (0..DAYS as i64)
+    (0..count as i64)
         .rev()
         .map(|back| {
             let day = today - ChronoDuration::days(back);
@@ -118,6 +134,26 @@ fn series(
     let (from, to) = (days[0].1, days[DAYS - 1].2);
     let buckets = store::counters::buckets_between(conn, tenant_id, from, to)?;
     Ok(sum_into_days(&days, &buckets))
+}
+
+/// The 14 local days before the charts' days, summed (from the same 15-minute buckets).
+fn previous_totals(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    tz: Tz,
+    now_utc: NaiveDateTime,
+) -> Result<PeriodTotals, AppError> {
+    let days = local_days_back(tz, now_utc, 2 * DAYS);
+    let earlier = &days[..DAYS];
+    let (from, to) = (earlier[0].1, earlier[DAYS - 1].2);
+    let buckets = store::counters::buckets_between(conn, tenant_id, from, to)?;
+    let s = sum_into_days(earlier, &buckets);
+    Ok(PeriodTotals {
+        sessions: s.sessions.iter().sum(),
+        resolved: s.resolved.iter().sum(),
+        messages: s.messages.iter().sum(),
+        bookings: s.bookings.iter().sum(),
+    })
 }
 
 /// Adds each bucket to the day it falls in.

@@ -89,6 +89,11 @@ both_dbs!(
         assert_eq!(series["resolved"], zeros_but(&[(13, 1), (8, 1)]));
         assert_eq!(series["messages"], zeros_but(&[(13, 4), (11, 1), (8, 2)]));
         assert_eq!(series["bookings"], zeros_but(&[(13, 1)]));
+        // The conversation of twenty days ago is in the 14 days before the charts.
+        assert_eq!(
+            team["previous"],
+            json!({ "sessions": 1, "resolved": 0, "messages": 1, "bookings": 0 })
+        );
 
         let mine = app
             .get("/api/v1/stats/overview", &agent.access)
