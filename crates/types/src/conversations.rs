@@ -85,6 +85,19 @@ pub enum Tab {
 
 wire_names!(Tab { All => "all", Open => "open", NeedsAgent => "needs_agent", Resolved => "resolved", Booked => "booked" });
 
+/// Whose conversations the list shows (`assignee=`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    /// Those the signed-in member holds.
+    Me,
+    /// Those nobody holds.
+    None,
+}
+
+wire_names!(AssigneeFilter { Me => "me", None => "none" });
+
 /// A team member as shown on a conversation.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -90,7 +90,9 @@ macro_rules! assert_wire_names {
 #[cfg(test)]
 mod tests {
     use crate::auth::Availability;
-    use crate::conversations::{Channel, ConversationState, ConversationStatus, Tab};
+    use crate::conversations::{
+        AssigneeFilter, Channel, ConversationState, ConversationStatus, Tab,
+    };
     use crate::handoffs::{HandoffKind, HandoffStatus};
     use crate::messages::{AttachmentKind, MessageKind, Sender};
     use crate::settings::ReopenPolicy;
@@ -102,6 +104,7 @@ mod tests {
         assert_wire_names!(ConversationState);
         assert_wire_names!(ConversationStatus);
         assert_wire_names!(Tab);
+        assert_wire_names!(AssigneeFilter);
         assert_wire_names!(Sender);
         assert_wire_names!(MessageKind);
         assert_wire_names!(AttachmentKind);

@@ -3,7 +3,8 @@
 
 use serde_json::json;
 use switchboard_types::conversations::{
-    BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab, TabCounts,
+    AssigneeFilter, BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, Tab,
+    TabCounts,
 };
 use switchboard_types::events::{AgentChange, EventPayload, MessageCreated, Typing};
 use switchboard_types::messages::{
@@ -30,6 +31,7 @@ use super::{validate, RequestMeta};
 use crate::clock::{now, to_utc};
 use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
+use crate::store::conversations::{HeldBy, ListFilter};
 use crate::store::counters::CounterDelta;
 use crate::store::{self, conversations::Conversation, Conn};
 
@@ -37,6 +39,7 @@ use crate::store::{self, conversations::Conversation, Conn};
 pub struct ListQuery {
     pub tab: Tab,
     pub channel: Option<Channel>,
+    pub assignee: Option<AssigneeFilter>,
     pub cursor: Option<String>,
     pub limit: i64,
 }
@@ -49,15 +52,24 @@ pub async fn list(
 ) -> Result<Page<ConversationRow>, AppError> {
     member.require_section(Section::Conversations)?;
     let after = validate::time_cursor(q.cursor.as_deref())?;
+    let held_by = match q.assignee {
+        None => None,
+        Some(AssigneeFilter::None) => Some(HeldBy::Nobody),
+        Some(AssigneeFilter::Me) => Some(HeldBy::Member(member.user_id()?.to_string())),
+    };
     let tenant = member.tenant_id.clone();
     let rows = state
         .db
         .read(move |conn| {
+            let filter = ListFilter {
+                tab: q.tab,
+                channel: q.channel,
+                held_by,
+            };
             Ok(store::conversations::page(
                 conn,
                 &tenant,
-                q.tab,
-                q.channel,
+                &filter,
                 after,
                 q.limit + 1,
             )?)

@@ -3,8 +3,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use switchboard_types::conversations::{
-    BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow, SuggestionsView,
-    Tab, TabCounts,
+    AssigneeFilter, BookingRequest, BookingView, Channel, ConversationDetail, ConversationRow,
+    SuggestionsView, Tab, TabCounts,
 };
 use switchboard_types::error::ErrorBody;
 use switchboard_types::messages::{MessageView, SeenRequest, SendMessageRequest};
@@ -23,6 +23,8 @@ pub struct ListParams {
     pub status: Option<Tab>,
     /// `widget` or `whatsapp`; absent means both.
     pub channel: Option<Channel>,
+    /// `me` (those you hold) or `none` (those nobody holds); absent means anyone's.
+    pub assignee: Option<AssigneeFilter>,
     /// `next_cursor` of the previous page.
     #[param(max_length = 200)]
     pub cursor: Option<String>,
@@ -45,6 +47,7 @@ pub async fn list(
     let query = ListQuery {
         tab: q.status.unwrap_or_default(),
         channel: q.channel,
+        assignee: q.assignee,
         cursor: q.cursor,
         limit: validate::limit(q.limit)?,
     };

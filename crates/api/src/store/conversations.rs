@@ -280,14 +280,29 @@ pub fn sorts_by_wait(tab: Tab) -> bool {
 
 /// One page of a tab in its order (see [`sorts_by_wait`]), strictly after the cursor: a
 /// `(time, id)` pair of that order's column.
+/// Who holds the conversations a list shows.
+#[derive(Debug, Clone)]
+pub enum HeldBy {
+    Member(String),
+    Nobody,
+}
+
+/// Which conversations a list shows.
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    pub tab: Tab,
+    pub channel: Option<Channel>,
+    pub held_by: Option<HeldBy>,
+}
+
 pub fn page(
     conn: &mut Conn,
     tenant_id: &TenantId,
-    tab: Tab,
-    channel: Option<Channel>,
+    filter: &ListFilter,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<ListedConversation>> {
+    let (tab, channel) = (filter.tab, filter.channel);
     let mut query = conversations::table
         .inner_join(visitors::table)
         .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
@@ -305,6 +320,11 @@ pub fn page(
     }
     if let Some(channel) = channel {
         query = query.filter(conversations::channel.eq(channel.as_str()));
+    }
+    match &filter.held_by {
+        Some(HeldBy::Member(id)) => query = query.filter(conversations::assignee_id.eq(id.clone())),
+        Some(HeldBy::Nobody) => query = query.filter(conversations::assignee_id.is_null()),
+        None => {}
     }
     // A row-value comparison lets both engines seek the tab's index instead of filtering.
     // Waiting conversations always have `needs_agent_since` (the state machine sets it).

@@ -182,3 +182,52 @@ both_dbs!(bad_list_parameters_are_422, |backend| async move {
         .await
         .expect(422);
 });
+
+both_dbs!(
+    the_list_filters_on_who_holds_a_conversation,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let owner = app.signup("Acme", &email("owner")).await;
+        let agent = app.add_member(&owner, &email("agent"), "agent").await;
+        let key = app.widget_key(&owner).await;
+        let (_a, mine) = app.visitor_says(&key, "mine").await;
+        let (_b, theirs) = app.visitor_says(&key, "theirs").await;
+        let (_c, nobodys) = app.visitor_says(&key, "nobody's").await;
+        for (who, id) in [(&owner, &mine), (&agent, &theirs)] {
+            let join = format!("/api/v1/conversations/{id}/join");
+            app.call(reqwest::Method::POST, &join, Some(&who.access), None)
+                .await
+                .expect(200);
+        }
+        let ids = |query: &'static str| {
+            let (app, token) = (&app, owner.access.clone());
+            async move {
+                let page = app
+                    .get(&format!("/api/v1/conversations{query}"), &token)
+                    .await
+                    .expect(200);
+                page.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(ids("?assignee=me").await, [mine.clone()]);
+        assert_eq!(ids("?assignee=none").await, [nobodys.clone()]);
+        assert_eq!(
+            ids("?assignee=me&status=resolved").await,
+            Vec::<String>::new()
+        );
+        assert_eq!(ids("").await.len(), 3);
+        app.get("/api/v1/conversations?assignee=someone", &owner.access)
+            .await
+            .expect(422);
+        // An API key is nobody: it has no conversations of its own.
+        let api_key = app.api_key(&owner, "integration").await;
+        app.get("/api/v1/conversations?assignee=me", &api_key)
+            .await
+            .expect(403);
+    }
+);
