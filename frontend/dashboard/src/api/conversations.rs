@@ -2,7 +2,7 @@
 //! in a conversation (join, leave, send, resolve, reopen).
 
 use switchboard_types::conversations::{
-    Channel, ConversationDetail, ConversationRow, SuggestionsView, Tab, TabCounts,
+    AssigneeFilter, Channel, ConversationDetail, ConversationRow, SuggestionsView, Tab, TabCounts,
 };
 use switchboard_types::messages::{MessageView, SeenRequest, SendMessageRequest};
 use switchboard_types::page::Page;
@@ -14,15 +14,20 @@ use super::ApiError;
 /// Rows per list page: a screenful and a half at 1280×720, so the first paint is one request.
 pub const LIST_PAGE: &str = "50";
 
-/// `GET /conversations`: one page of a tab, newest activity first.
+/// `GET /conversations`: one page of a tab (of a channel, of whose conversations), newest
+/// activity first.
 pub async fn list(
     tab: Tab,
     channel: Option<Channel>,
+    assignee: Option<AssigneeFilter>,
     cursor: Option<String>,
 ) -> Result<Page<ConversationRow>, ApiError> {
     let mut query = vec![("status", tab.as_str()), ("limit", LIST_PAGE)];
     if let Some(channel) = channel {
         query.push(("channel", channel.as_str()));
+    }
+    if let Some(assignee) = assignee {
+        query.push(("assignee", assignee.as_str()));
     }
     if let Some(cursor) = cursor.as_deref() {
         query.push(("cursor", cursor));

@@ -15,6 +15,7 @@ pub mod quick_replies;
 pub mod reviews;
 pub mod session;
 pub mod settings;
+pub mod stats;
 pub mod uploads;
 pub mod visitors;
 pub mod widget_settings;

@@ -5,6 +5,7 @@ pub mod connectors;
 pub mod conversations;
 pub mod leads;
 pub mod login;
+pub mod overview;
 pub mod reviews;
 pub mod section;
 

@@ -7,6 +7,7 @@ use switchboard_types::{Role, Section};
 
 use super::connectors::ConnectorsPage;
 use super::leads::LeadsPage;
+use super::overview::OverviewPage;
 use super::reviews::ReviewsPage;
 use super::set_title;
 use crate::components::icons::{section_icon, Icon, LOCK};
@@ -24,10 +25,7 @@ struct SectionCopy {
 /// them.
 fn placeholder(section: Section) -> Option<SectionCopy> {
     let (purpose, placeholder_body) = match section {
-        Section::Overview => (
-            "How your AI agent and your team are doing, at a glance.",
-            "Cards and 14-day charts of sessions, messages, bookings and resolutions will be shown here; the figures are already being counted.",
-        ),
+        Section::Overview => return None,
         // Its own route draws it.
         Section::Conversations => return None,
         Section::Tickets => (
@@ -100,6 +98,7 @@ pub fn SectionPage() -> impl IntoView {
 /// The screens that have landed and live under `/:section`.
 fn own_screen(section: Section) -> Option<AnyView> {
     match section {
+        Section::Overview => Some(view! { <OverviewPage /> }.into_any()),
         Section::Connectors => Some(view! { <ConnectorsPage /> }.into_any()),
         Section::Leads => Some(view! { <LeadsPage /> }.into_any()),
         Section::Reviews => Some(view! { <ReviewsPage /> }.into_any()),

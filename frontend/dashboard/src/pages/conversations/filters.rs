@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use switchboard_types::conversations::{Channel, Tab, TabCounts};
+use switchboard_types::conversations::{AssigneeFilter, Channel, Tab, TabCounts};
 
 use super::View;
 use crate::live::counts::use_live_counts;
@@ -97,5 +97,29 @@ pub fn ChannelFilter(view: Memo<View>, open: Memo<Option<String>>) -> impl IntoV
                 </option>
             </select>
         </label>
+    }
+}
+
+/// The "Assigned to me" / "Unassigned" filter when the URL has one (the Overview's agent cards
+/// link to it), with × to show everyone's again.
+#[component]
+pub fn AssigneeChip(view: Memo<View>, open: Memo<Option<String>>) -> impl IntoView {
+    move || {
+        let assignee = view.get().assignee?;
+        let label = match assignee {
+            AssigneeFilter::Me => "Assigned to me",
+            AssigneeFilter::None => "Unassigned",
+        };
+        let everyone = View {
+            assignee: None,
+            ..view.get()
+        }
+        .href(open.get().as_deref());
+        Some(view! {
+            <div class="assignee-filter" data-testid="assignee-filter">
+                <span class="chip chip-filter">{label}</span>
+                <a href=everyone class="link-button" aria-label="Show everyone's conversations">"× Everyone's"</a>
+            </div>
+        })
     }
 }

@@ -17,10 +17,11 @@ use leptos_router::hooks::use_navigate;
 use switchboard_types::conversations::{ConversationRow, Tab};
 
 use super::paging::Paging;
-use super::row::{on_tab, Row, ROW_HEIGHT};
+use super::row::{Row, ROW_HEIGHT};
 use super::View;
 use crate::api::{self, ApiError};
 use crate::components::live_updates::use_live_updates;
+use crate::components::shell::use_member;
 use crate::components::time;
 use crate::live::conversation_events::row_of;
 
@@ -95,7 +96,8 @@ impl Rows {
         };
         let generation = self.generation.get_value();
         spawn_local(async move {
-            let page = api::conversations::list(view.tab, view.channel, cursor).await;
+            let page =
+                api::conversations::list(view.tab, view.channel, view.assignee, cursor).await;
             // A newer view started meanwhile, or the page was left.
             if self.generation.try_get_value() != Some(generation) {
                 return;
@@ -134,13 +136,12 @@ impl Rows {
 
     /// An event's row: redrawn in place if loaded; otherwise, if the view lists it, a new
     /// arrival.
-    fn apply(self, row: &ConversationRow, view: View, at_top: bool) {
+    fn apply(self, row: &ConversationRow, view: View, me: &str, at_top: bool) {
         if let Some(signal) = self.by_id.with_value(|m| m.get(row.id.as_str()).copied()) {
             signal.set(row.clone());
             return;
         }
-        let listed = on_tab(row, view.tab) && view.channel.is_none_or(|c| c == row.channel);
-        if !listed || !self.paging.loaded_untracked() {
+        if !view.lists(row, me) || !self.paging.loaded_untracked() {
             return;
         }
         if view.tab == Tab::NeedsAgent {
@@ -173,11 +174,12 @@ pub fn ConversationList(view: Memo<View>, open: Memo<Option<String>>) -> impl In
     let clock = time::ticking_now(Duration::from_secs(30));
 
     Effect::new(move || rows.reset(view.get()));
+    let me = use_member().0.with_untracked(|m| m.user.id.0.clone());
     let live = use_live_updates();
     live.on_event(move |event| {
         if let Some(row) = row_of(&event.payload) {
             let at_top = scroll_top.get_untracked() < ROW_HEIGHT / 2.0;
-            rows.apply(row, view.get_untracked(), at_top);
+            rows.apply(row, view.get_untracked(), &me, at_top);
         }
     });
     live.on_resync(move || rows.reset(view.get_untracked()));

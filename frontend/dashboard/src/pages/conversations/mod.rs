@@ -12,7 +12,7 @@ mod shortcuts;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use switchboard_types::conversations::{Channel, Tab};
+use switchboard_types::conversations::{AssigneeFilter, Channel, ConversationRow, Tab};
 
 use super::set_title;
 use crate::live::counts::use_live_counts;
@@ -22,9 +22,22 @@ use crate::live::counts::use_live_counts;
 pub struct View {
     pub tab: Tab,
     pub channel: Option<Channel>,
+    /// Only the member's own conversations, or only those nobody holds.
+    pub assignee: Option<AssigneeFilter>,
 }
 
 impl View {
+    /// Whether the server would list `row` in this view; `me` is the signed-in member's id.
+    pub fn lists(self, row: &ConversationRow, me: &str) -> bool {
+        let holder = row.assignee.as_ref().map(|a| a.id.as_str());
+        let held = match self.assignee {
+            None => true,
+            Some(AssigneeFilter::Me) => holder == Some(me),
+            Some(AssigneeFilter::None) => holder.is_none(),
+        };
+        row::on_tab(row, self.tab) && self.channel.is_none_or(|c| c == row.channel) && held
+    }
+
     /// The page's URL for this view, with a conversation open or not.
     pub fn href(self, open: Option<&str>) -> String {
         let mut query = Vec::new();
@@ -33,6 +46,9 @@ impl View {
         }
         if let Some(channel) = self.channel {
             query.push(format!("channel={}", channel.as_str()));
+        }
+        if let Some(assignee) = self.assignee {
+            query.push(format!("assignee={}", assignee.as_str()));
         }
         let path = match open {
             Some(id) => format!("/conversations/{id}"),
@@ -59,6 +75,9 @@ pub fn ConversationsPage() -> impl IntoView {
                 .and_then(|s| Tab::parse(&s))
                 .unwrap_or_default(),
             channel: query.get("channel").and_then(|c| Channel::parse(&c)),
+            assignee: query
+                .get("assignee")
+                .and_then(|a| AssigneeFilter::parse(&a)),
         }
     });
     let open = Memo::new(move |_| params.read().get("id"));
@@ -79,6 +98,7 @@ pub fn ConversationsPage() -> impl IntoView {
                     </div>
                 </header>
                 <filters::Tabs view=view_state open />
+                <filters::AssigneeChip view=view_state open />
                 <list::ConversationList view=view_state open />
             </section>
             {move || {
@@ -100,16 +120,18 @@ mod tests {
         let all = View {
             tab: Tab::All,
             channel: None,
+            assignee: None,
         };
         assert_eq!(all.href(None), "/conversations");
         assert_eq!(all.href(Some("c1")), "/conversations/c1");
         let filtered = View {
             tab: Tab::NeedsAgent,
             channel: Some(Channel::Whatsapp),
+            assignee: Some(AssigneeFilter::Me),
         };
         assert_eq!(
             filtered.href(Some("c1")),
-            "/conversations/c1?status=needs_agent&channel=whatsapp"
+            "/conversations/c1?status=needs_agent&channel=whatsapp&assignee=me"
         );
     }
 }
