@@ -214,8 +214,8 @@ both_dbs!(
                     .collect::<Vec<_>>()
             }
         };
-        assert_eq!(ids("?assignee=me").await, [mine.clone()]);
-        assert_eq!(ids("?assignee=none").await, [nobodys.clone()]);
+        assert_eq!(ids("?assignee=me").await, [mine.as_str()]);
+        assert_eq!(ids("?assignee=none").await, [nobodys.as_str()]);
         assert_eq!(
             ids("?assignee=me&status=resolved").await,
             Vec::<String>::new()
