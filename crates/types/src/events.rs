@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Availability;
+use crate::auth::{Availability, UserView};
 use crate::conversations::{AgentRef, ConversationRow, RatingView};
 use crate::handoffs::HandoffView;
 use crate::leads::LeadView;
@@ -173,6 +173,10 @@ pub enum EventPayload {
     /// A member went online or away.
     #[serde(rename = "agent.availability")]
     AgentAvailability(AvailabilityChanged),
+    /// A member's role or access changed (role, deactivated, reactivated); a deactivated
+    /// member's own sockets close at once (`4003`).
+    #[serde(rename = "member.updated")]
+    MemberUpdated(UserView),
 }
 
 impl EventPayload {
@@ -198,6 +202,7 @@ impl EventPayload {
             EventPayload::LeadCreated(_) => "lead.created",
             EventPayload::RatingCreated(_) => "rating.created",
             EventPayload::AgentAvailability(_) => "agent.availability",
+            EventPayload::MemberUpdated(_) => "member.updated",
         }
     }
 }

@@ -7,6 +7,7 @@
 use chrono::Duration as ChronoDuration;
 use serde_json::json;
 use switchboard_types::auth::{AuthTokens, Availability, UserView};
+use switchboard_types::events::EventPayload;
 use switchboard_types::team::{
     AcceptInvitationRequest, CreatedInvitation, InvitationPreview, InvitationStatus,
     InvitationView, InviteRequest, OwnershipTransferRequest, RoleChangeRequest,
@@ -17,6 +18,7 @@ use switchboard_types::{Role, Section};
 use super::audit::{self, Target};
 use super::auth;
 use super::member::Member;
+use super::outbox::Outbox;
 use super::{secrets, validate, RequestMeta};
 use crate::clock::{new_id, now, to_utc};
 use crate::error::{AppError, ErrorCode, Violations};
@@ -251,9 +253,9 @@ pub async fn change_role(
         ));
     }
     let member = member.clone();
+    let tenant = member.tenant_id.clone();
     let user = state
-        .db
-        .write(move |conn| {
+        .transact(&tenant, move |conn, outbox| {
             let target = find_member(conn, &member.tenant_id, &user_id)?;
             if target.role == Role::Owner {
                 return Err(AppError::rejected(
@@ -268,7 +270,9 @@ pub async fn change_role(
                 id: &target.id,
             };
             audit::record(conn, &member, &meta, "team.role_changed", Some(t), details)?;
-            find_member(conn, &member.tenant_id, &target.id)
+            let changed = find_member(conn, &member.tenant_id, &target.id)?;
+            announce(outbox, &changed);
+            Ok(changed)
         })
         .await?;
     Ok(user_view(user))
@@ -331,9 +335,9 @@ pub async fn set_active(
 ) -> Result<UserView, AppError> {
     member.require_section(Section::Team)?;
     let member = member.clone();
+    let tenant = member.tenant_id.clone();
     let user = state
-        .db
-        .write(move |conn| {
+        .transact(&tenant, move |conn, outbox| {
             let target = find_member(conn, &member.tenant_id, &user_id)?;
             check_may_change_activation(&member, &target, active)?;
             let at = now();
@@ -363,10 +367,22 @@ pub async fn set_active(
                 }),
                 json!({}),
             )?;
-            find_member(conn, &member.tenant_id, &target.id)
+            let changed = find_member(conn, &member.tenant_id, &target.id)?;
+            announce(outbox, &changed);
+            Ok(changed)
         })
         .await?;
     Ok(user_view(user))
+}
+
+/// Tells the workspace's dashboards a member changed; their own sockets check their session
+/// on it, so a deactivated member's open dashboard ends at once.
+fn announce(outbox: &mut Outbox, user: &User) {
+    outbox.emit(
+        EventPayload::MemberUpdated(user_view(user.clone())),
+        None,
+        None,
+    );
 }
 
 fn check_may_change_activation(

@@ -187,6 +187,11 @@ async fn pump(
                 if seq <= position {
                     continue;
                 }
+                // A member's access changed: if it was this socket's member, it ends now
+                // rather than at the next heartbeat.
+                if is_member_change(&frame) && auth::authenticate(state, &dashboard.bearer).await.is_err() {
+                    return Some(close_with(close::SESSION_ENDED, "session_ended"));
+                }
                 // The usual case, the next event with nothing held: straight out.
                 if seq == position + 1 && early.frames.is_empty() {
                     if send_text(session, &frame).await.is_err() {
@@ -227,6 +232,13 @@ async fn pump(
             _ = shutdown.wait_for(|stop| *stop) => return Some(close_with(close::SERVER_RESTARTING, "server restarting")),
         }
     }
+}
+
+/// Whether an event frame (`{"seq":N,"type":"…",…}`) is `member.updated`.
+fn is_member_change(frame: &str) -> bool {
+    frame
+        .split_once(",\"type\":\"")
+        .is_some_and(|(_, rest)| rest.starts_with("member.updated\""))
 }
 
 /// How long events that arrived ahead of a missing one wait for it before the gap is filled
@@ -367,6 +379,19 @@ async fn send_text(session: &mut Session, text: &str) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_change_is_told_from_its_envelope() {
+        assert!(is_member_change(
+            r#"{"seq":7,"type":"member.updated","at":"x","data":{}}"#
+        ));
+        assert!(!is_member_change(
+            r#"{"seq":7,"type":"message.created","at":"x","data":{"type":"member.updated"}}"#
+        ));
+        assert!(!is_member_change(
+            r#"{"seq":7,"type":"member.updated_later","at":"x","data":{}}"#
+        ));
+    }
 
     fn frames(ready: Vec<Frame>) -> Vec<String> {
         ready.iter().map(|f| f.to_string()).collect()

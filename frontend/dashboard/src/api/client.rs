@@ -50,6 +50,13 @@ impl<'a> Call<'a> {
         }
     }
 
+    pub fn delete(path: &'a str) -> Self {
+        Call {
+            method: Method::DELETE,
+            ..Call::get(path)
+        }
+    }
+
     pub fn query(self, query: &'a [(&'a str, &'a str)]) -> Self {
         Call { query, ..self }
     }

@@ -16,6 +16,7 @@ pub mod reviews;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod team;
 pub mod uploads;
 pub mod visitors;
 pub mod widget_settings;

@@ -4,6 +4,7 @@ pub mod action_button;
 pub mod auth_layout;
 pub mod availability_toggle;
 pub mod conversation_badges;
+pub mod copy_button;
 pub mod dialog;
 pub mod form;
 pub mod icons;

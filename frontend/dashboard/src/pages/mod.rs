@@ -8,5 +8,6 @@ pub mod login;
 pub mod overview;
 pub mod reviews;
 pub mod section;
+pub mod team;
 
 pub use crate::title::set_page as set_title;

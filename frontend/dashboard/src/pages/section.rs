@@ -10,6 +10,7 @@ use super::leads::LeadsPage;
 use super::overview::OverviewPage;
 use super::reviews::ReviewsPage;
 use super::set_title;
+use super::team::TeamPage;
 use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
 use crate::components::shell::use_member;
@@ -51,10 +52,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
             "Documents that teach your AI agent about your business will be managed here.",
         ),
         Section::Connectors => return None,
-        Section::Team => (
-            "Members, invitations and roles.",
-            "Inviting agents and admins, changing roles and managing access will be done from here.",
-        ),
+        Section::Team => return None,
         Section::Settings => (
             "How your workspace, widget and ratings behave.",
             "Your workspace's settings will be gathered here.",
@@ -102,6 +100,7 @@ fn own_screen(section: Section) -> Option<AnyView> {
         Section::Connectors => Some(view! { <ConnectorsPage /> }.into_any()),
         Section::Leads => Some(view! { <LeadsPage /> }.into_any()),
         Section::Reviews => Some(view! { <ReviewsPage /> }.into_any()),
+        Section::Team => Some(view! { <TeamPage /> }.into_any()),
         _ => None,
     }
 }

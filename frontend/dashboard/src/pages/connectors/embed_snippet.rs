@@ -2,18 +2,8 @@
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen_futures::JsFuture;
 
-/// Whether the last Copy worked, so the button can say so.
-#[derive(Clone, Copy, PartialEq)]
-enum Copied {
-    Not,
-    Yes,
-    /// The browser refused the clipboard (a page not served over HTTPS): the text is selected
-    /// for the person to copy themselves.
-    Selected,
-}
+use crate::components::copy_button::{Copied, CopyButton};
 
 /// The `<script>` tag for this workspace, loading the widget from the server that serves this
 /// dashboard.
@@ -27,24 +17,6 @@ pub fn EmbedSnippet(key: String) -> impl IntoView {
     let code = snippet(&origin, &key);
     let copied = RwSignal::new(Copied::Not);
     let area = NodeRef::<Textarea>::new();
-    let copy = {
-        let code = code.clone();
-        move |_| {
-            let code = code.clone();
-            spawn_local(async move {
-                let promise = window().navigator().clipboard().write_text(&code);
-                let outcome = if JsFuture::from(promise).await.is_ok() {
-                    Copied::Yes
-                } else {
-                    if let Some(area) = area.get_untracked() {
-                        area.select();
-                    }
-                    Copied::Selected
-                };
-                _ = copied.try_set(outcome);
-            });
-        }
-    };
     view! {
         <div class="panel snippet-card">
             <h2>"Add it to your website"</h2>
@@ -59,19 +31,13 @@ pub fn EmbedSnippet(key: String) -> impl IntoView {
                 spellcheck="false"
                 aria-label="Embed code"
                 data-testid="widget-snippet"
-                prop:value=code
+                prop:value=code.clone()
             ></textarea>
             <div class="snippet-actions">
                 <p class="form-note" role="status" data-testid="snippet-status">
-                    {move || match copied.get() {
-                        Copied::Not => "",
-                        Copied::Yes => "Copied to the clipboard.",
-                        Copied::Selected => "Your browser blocked the clipboard: press Ctrl+C (⌘C on a Mac) to copy the selected code.",
-                    }}
+                    {move || copied.get().note()}
                 </p>
-                <button type="button" class="button button-primary" data-testid="copy-snippet" on:click=copy>
-                    {move || if copied.get() == Copied::Yes { "Copied" } else { "Copy code" }}
-                </button>
+                <CopyButton text=code shown=area copied label="Copy code" testid="copy-snippet" />
             </div>
             <p class="form-note">"Widget key: "<code data-testid="widget-key">{key}</code></p>
         </div>
