@@ -56,3 +56,28 @@ pub fn CopyButton(
         </button>
     }
 }
+
+/// A read-only field showing `text` with Copy and the copy status: a link to send, a secret
+/// shown once. `note` says what it is.
+#[component]
+pub fn CopyField(
+    text: String,
+    label: &'static str,
+    testid: &'static str,
+    field_testid: &'static str,
+    field_label: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let field = NodeRef::<Textarea>::new();
+    let copied = RwSignal::new(Copied::Not);
+    view! {
+        <div class="invite-link">
+            <p class="form-note">{children()}</p>
+            <textarea class="snippet" node_ref=field readonly=true rows="3" aria-label=field_label data-testid=field_testid prop:value=text.clone()></textarea>
+            <div class="snippet-actions">
+                <p class="form-note" role="status">{move || copied.get().note()}</p>
+                <CopyButton text shown=field copied label testid />
+            </div>
+        </div>
+    }
+}

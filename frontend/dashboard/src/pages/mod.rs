@@ -8,6 +8,7 @@ pub mod login;
 pub mod overview;
 pub mod reviews;
 pub mod section;
+pub mod settings;
 pub mod team;
 
 pub use crate::title::set_page as set_title;

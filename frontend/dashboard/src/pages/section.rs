@@ -10,6 +10,7 @@ use super::leads::LeadsPage;
 use super::overview::OverviewPage;
 use super::reviews::ReviewsPage;
 use super::set_title;
+use super::settings::SettingsPage;
 use super::team::TeamPage;
 use crate::components::icons::{section_icon, Icon, LOCK};
 use crate::components::not_found::NotFoundPanel;
@@ -53,10 +54,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
         ),
         Section::Connectors => return None,
         Section::Team => return None,
-        Section::Settings => (
-            "How your workspace, widget and ratings behave.",
-            "Your workspace's settings will be gathered here.",
-        ),
+        Section::Settings => return None,
         Section::Billing => (
             "Your plan and invoices.",
             "Your plan and invoices will be shown here.",
@@ -101,6 +99,7 @@ fn own_screen(section: Section) -> Option<AnyView> {
         Section::Leads => Some(view! { <LeadsPage /> }.into_any()),
         Section::Reviews => Some(view! { <ReviewsPage /> }.into_any()),
         Section::Team => Some(view! { <TeamPage /> }.into_any()),
+        Section::Settings => Some(view! { <SettingsPage /> }.into_any()),
         _ => None,
     }
 }

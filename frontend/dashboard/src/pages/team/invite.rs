@@ -1,14 +1,13 @@
 //! Inviting: an email and a role; the answer is a single-use link to send them, shown with
 //! Copy. Pending invitations are listed with Revoke.
 
-use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use switchboard_types::Role;
 
 use super::Team;
 use crate::api;
-use crate::components::copy_button::{Copied, CopyButton};
+use crate::components::copy_button::CopyField;
 use crate::components::form::{Field, FormError, FormProblem, SubmitButton};
 use crate::components::shell::role_label;
 use crate::components::time::exact;
@@ -70,16 +69,11 @@ pub fn InviteForm(team: Team) -> impl IntoView {
 /// The link to send the invited person, with Copy.
 #[component]
 fn InviteLink(to: String, url: String) -> impl IntoView {
-    let field = NodeRef::<Textarea>::new();
-    let copied = RwSignal::new(Copied::Not);
     view! {
-        <div class="invite-link" data-testid="invite-link">
-            <p class="form-note">"Send this link to " <strong>{to}</strong> ". It works once and expires in 7 days."</p>
-            <textarea class="snippet" node_ref=field readonly=true rows="3" aria-label="Invitation link" data-testid="invite-url" prop:value=url.clone()></textarea>
-            <div class="snippet-actions">
-                <p class="form-note" role="status">{move || copied.get().note()}</p>
-                <CopyButton text=url shown=field copied label="Copy link" testid="copy-invite" />
-            </div>
+        <div data-testid="invite-link">
+            <CopyField text=url label="Copy link" testid="copy-invite" field_testid="invite-url" field_label="Invitation link">
+                "Send this link to " <strong>{to}</strong> ". It works once and expires in 7 days."
+            </CopyField>
         </div>
     }
 }

@@ -1,0 +1,73 @@
+// Settings as an admin uses them: the workspace's name, time zone (picked from the browser's
+// list), reopen policy and rating feedback saved and kept; a time zone that does not exist is
+// refused under its field and nothing changes; an API key created here works against the API
+// at once and stops working when revoked (after a confirmation).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { api, screenshotPath, signedInOn, useServer } from './support.mjs';
+
+const world = useServer();
+
+async function stored() {
+  const got = await api(world.server, 'GET', '/api/v1/settings', { token: world.owner.token });
+  assert.equal(got.status, 200, JSON.stringify(got.body));
+  return got.body;
+}
+
+test('workspace settings are saved, kept, and a bad time zone is refused', async () => {
+  const page = await signedInOn(world.chrome.browser, world.server, '/settings');
+  await page.getByTestId('workspace-settings').waitFor();
+  const before = await stored();
+  assert.equal(await page.getByTestId('settings-name').inputValue(), before.name);
+
+  await page.getByTestId('settings-zone').fill('Mars/Olympus_Mons');
+  await page.getByTestId('settings-save').click();
+  await page.getByTestId('workspace-settings').locator('.field-error').first().waitFor();
+  assert.deepEqual(await stored(), before, 'a refused save changes nothing');
+
+  await page.getByTestId('settings-name').fill('Northwind Coffee');
+  await page.getByTestId('settings-zone').fill('Europe/Vienna');
+  await page.getByTestId('policy-new').check();
+  await page.getByTestId('settings-categories').fill('Fast\nFriendly\n\nKnew the beans');
+  await page.getByTestId('settings-save').click();
+  await page.getByText('Settings saved.').waitFor();
+  const after = await stored();
+  assert.equal(after.name, 'Northwind Coffee');
+  assert.equal(after.time_zone, 'Europe/Vienna');
+  assert.equal(after.reopen_policy, 'new_conversation');
+  assert.deepEqual(after.rating_categories, ['Fast', 'Friendly', 'Knew the beans']);
+  // The picker offers the browser's zones.
+  assert.ok(await page.locator('#time-zones option[value="Europe/Vienna"]').count() === 1);
+  await page.reload();
+  await page.getByTestId('workspace-settings').waitFor();
+  assert.equal(await page.getByTestId('settings-zone').inputValue(), 'Europe/Vienna');
+  assert.ok(await page.getByTestId('policy-new').isChecked());
+  await page.screenshot({ path: screenshotPath('settings-light.png') });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an API key created here works at once and stops working when revoked', async () => {
+  const page = await signedInOn(world.chrome.browser, world.server, '/settings', { theme: 'dark' });
+  await page.getByTestId('api-key-form').waitFor();
+  await page.getByTestId('api-key-create').click();
+  await page.getByText('Name the key after what will use it.').waitFor();
+  await page.getByTestId('api-key-name').fill('CRM sync');
+  await page.getByTestId('api-key-create').click();
+  const secret = await page.getByTestId('api-key-value').inputValue();
+  assert.match(secret, /^sbk_/);
+  const row = page.getByTestId('api-key').filter({ hasText: 'CRM sync' });
+  await row.getByText('Never').waitFor();
+  const works = await api(world.server, 'GET', '/api/v1/conversations', { token: secret });
+  assert.equal(works.status, 200, JSON.stringify(works.body));
+  await page.screenshot({ path: screenshotPath('settings-dark.png') });
+
+  await row.getByTestId('revoke-key').click();
+  await page.getByTestId('revoke-key-dialog').getByTestId('confirm-revoke-key').click();
+  await page.getByText('API key revoked.').waitFor();
+  await row.getByText(/^Revoked /).waitFor();
+  const refused = await api(world.server, 'GET', '/api/v1/conversations', { token: secret });
+  assert.equal(refused.status, 401, JSON.stringify(refused.body));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
