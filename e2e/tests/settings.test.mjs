@@ -4,7 +4,7 @@
 // at once and stops working when revoked (after a confirmation).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { api, screenshotPath, signedInOn, useServer } from './support.mjs';
+import { api, openVisitor, screenshotPath, signedInOn, useServer } from './support.mjs';
 
 const world = useServer();
 
@@ -68,6 +68,48 @@ test('an API key created here works at once and stops working when revoked', asy
   await row.getByText(/^Revoked /).waitFor();
   const refused = await api(world.server, 'GET', '/api/v1/conversations', { token: secret });
   assert.equal(refused.status, 401, JSON.stringify(refused.body));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a quick reply added and edited in Settings is in the / menu of a conversation, and deleting it asks first', async () => {
+  const page = await signedInOn(world.chrome.browser, world.server, '/settings');
+  const form = page.getByTestId('quick-reply-form');
+  await form.waitFor();
+  await page.getByTestId('quick-reply-shortcut').fill('/hours');
+  await page.getByTestId('quick-reply-title').fill('Opening times');
+  await page.getByTestId('quick-reply-body').fill('We roast Monday to Friday, 8:00 to 17:00.');
+  await page.getByTestId('quick-reply-save').click();
+  await page.getByText('/hours saved.').waitFor();
+  const item = page.getByTestId('quick-reply-item').filter({ hasText: '/hours' });
+  await item.getByTestId('edit-quick-reply').click();
+  assert.equal(await page.getByTestId('quick-reply-title').inputValue(), 'Opening times');
+  await page.getByTestId('quick-reply-title').fill('Opening hours');
+  await page.getByTestId('quick-reply-save').click();
+  await item.getByText('Opening hours').waitFor();
+  // The same shortcut twice is refused in the server's words.
+  await page.getByTestId('quick-reply-shortcut').fill('hours');
+  await page.getByTestId('quick-reply-title').fill('Again');
+  await page.getByTestId('quick-reply-body').fill('Twice');
+  await page.getByTestId('quick-reply-save').click();
+  await page.getByTestId('quick-reply-error').waitFor();
+
+  // In a conversation, the agent finds it with /.
+  const visitor = await openVisitor(world.chrome.browser, world.server, world.owner.me.tenant.widget_key);
+  const ack = await visitor.say('When are you open?');
+  await page.goto(`${world.server.url}/conversations/${ack.conversation_id}`);
+  await page.getByTestId('join').click();
+  await page.getByTestId('live-indicator').waitFor();
+  const composer = page.getByTestId('composer');
+  await composer.pressSequentially('/hou');
+  await page.getByTestId('quick-reply').filter({ hasText: 'Opening hours' }).waitFor();
+  await visitor.close();
+
+  await page.goto(`${world.server.url}/settings`);
+  await item.getByTestId('delete-quick-reply').click();
+  await page.getByTestId('delete-quick-reply-dialog').getByTestId('confirm-delete-quick-reply').click();
+  await page.getByText('Quick reply deleted.').waitFor();
+  await item.waitFor({ state: 'detached' });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -2,7 +2,9 @@
 // invitation, signs in and sees only the agent's sections.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { api, launchBrowser, newPage, sidebarSections, signIn, startServer } from './support.mjs';
+import {
+  api, launchBrowser, newPage, screenshotPath, sidebarSections, signIn, startServer,
+} from './support.mjs';
 
 const OWNER_SECTIONS = ['overview', 'conversations', 'tickets', 'leads', 'analytics', 'reviews', 'knowledge-gaps',
   'help-center', 'documents', 'connectors', 'team', 'settings', 'billing'];
@@ -40,6 +42,14 @@ test('the demo owner signs in and sees every owner section', async () => {
   assert.match(await page.getByTestId('current-user').innerText(), /Demo Owner/);
   await page.getByTestId('nav-billing').click();
   await page.waitForURL(/\/billing$/);
+  // The owner's Billing: the plan and the seats taken (one active member: the owner).
+  const billing = await api(server, 'GET', '/api/v1/billing', {
+    token: await page.evaluate(() => localStorage.getItem('sb.access')),
+  });
+  assert.equal(billing.status, 200, JSON.stringify(billing.body));
+  await page.getByTestId('plan-seats').filter({ hasText: `1 of ${billing.body.seats_included} seats in use` }).waitFor();
+  assert.equal((await page.getByTestId('plan-name').innerText()).toLowerCase(), billing.body.plan.toLowerCase());
+  await page.screenshot({ path: screenshotPath('billing-light.png') });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

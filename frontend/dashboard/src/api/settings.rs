@@ -1,7 +1,7 @@
 //! The workspace's settings and its API keys (admins and the owner).
 
 use switchboard_types::api_keys::{ApiKeyView, CreateApiKeyRequest, CreatedApiKey};
-use switchboard_types::settings::{UpdateSettingsRequest, WorkspaceSettings};
+use switchboard_types::settings::{BillingSummary, UpdateSettingsRequest, WorkspaceSettings};
 
 use super::client::{self, Call};
 use super::ApiError;
@@ -32,4 +32,9 @@ pub async fn create_api_key(name: String) -> Result<CreatedApiKey, ApiError> {
 pub async fn revoke_api_key(id: &str) -> Result<(), ApiError> {
     let path = format!("/api-keys/{id}");
     client::expect_success(client::signed_in(Call::delete(&path)).await?).await
+}
+
+/// `GET /billing` (the owner): the plan and its seats.
+pub async fn billing() -> Result<BillingSummary, ApiError> {
+    client::decode(client::signed_in(Call::get("/billing")).await?).await
 }

@@ -81,6 +81,28 @@ pub fn Dialog(
     }
 }
 
+/// A dialog that asks before something destructive: what happens, Cancel, and the action.
+#[component]
+pub fn ConfirmDialog(
+    title: String,
+    body: String,
+    action: &'static str,
+    testid: &'static str,
+    confirm_testid: &'static str,
+    on_close: Callback<()>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Dialog title testid on_close>
+            <p class="dialog-body">{body}</p>
+            <div class="dialog-buttons">
+                <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="button button-danger" data-testid=confirm_testid on:click=move |_| on_confirm.run(())>{action}</button>
+            </div>
+        </Dialog>
+    }
+}
+
 fn focusables(card: &web_sys::HtmlDivElement) -> Vec<HtmlElement> {
     let Ok(list) = card.query_selector_all(FOCUSABLE) else {
         return Vec::new();

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod accept_invitation;
+pub mod billing;
 pub mod connectors;
 pub mod conversations;
 pub mod leads;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use switchboard_types::{Role, Section};
 
+use super::billing::BillingPage;
 use super::connectors::ConnectorsPage;
 use super::leads::LeadsPage;
 use super::overview::OverviewPage;
@@ -55,10 +56,7 @@ fn placeholder(section: Section) -> Option<SectionCopy> {
         Section::Connectors => return None,
         Section::Team => return None,
         Section::Settings => return None,
-        Section::Billing => (
-            "Your plan and invoices.",
-            "Your plan and invoices will be shown here.",
-        ),
+        Section::Billing => return None,
     };
     Some(SectionCopy {
         purpose,
@@ -100,6 +98,7 @@ fn own_screen(section: Section) -> Option<AnyView> {
         Section::Reviews => Some(view! { <ReviewsPage /> }.into_any()),
         Section::Team => Some(view! { <TeamPage /> }.into_any()),
         Section::Settings => Some(view! { <SettingsPage /> }.into_any()),
+        Section::Billing => Some(view! { <BillingPage /> }.into_any()),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use switchboard_types::api_keys::ApiKeyView;
 
 use crate::api;
 use crate::components::copy_button::CopyField;
-use crate::components::dialog::Dialog;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::form::{Field, FormError, FormProblem, SubmitButton};
 use crate::components::time::exact;
 use crate::components::toast::use_toasts;
@@ -108,9 +108,8 @@ fn RevokeDialog(
     keys: LocalResource<Result<Vec<ApiKeyView>, api::ApiError>>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let close = Callback::new(move |()| revoking.set(None));
     let id = key.id.0.clone();
-    let revoke = move |_| {
+    let revoke = Callback::new(move |()| {
         revoking.set(None);
         let id = id.clone();
         spawn_local(async move {
@@ -120,14 +119,16 @@ fn RevokeDialog(
             }
             keys.refetch();
         });
-    };
+    });
     view! {
-        <Dialog title=format!("Revoke “{}”?", key.name) testid="revoke-key-dialog" on_close=close>
-            <p class="dialog-body">"Anything using this key stops working at once. This cannot be undone."</p>
-            <div class="dialog-buttons">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button-danger" data-testid="confirm-revoke-key" on:click=revoke>"Revoke"</button>
-            </div>
-        </Dialog>
+        <ConfirmDialog
+            title=format!("Revoke “{}”?", key.name)
+            body="Anything using this key stops working at once. This cannot be undone.".to_string()
+            action="Revoke"
+            testid="revoke-key-dialog"
+            confirm_testid="confirm-revoke-key"
+            on_close=Callback::new(move |()| revoking.set(None))
+            on_confirm=revoke
+        />
     }
 }

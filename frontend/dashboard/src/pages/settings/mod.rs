@@ -1,12 +1,15 @@
 //! `/settings` (admins and the owner): the workspace (name, time zone, what a message on a
-//! resolved conversation does, the rating's feedback categories) and the API keys.
+//! resolved conversation does, the rating's feedback categories), the quick replies and the
+//! API keys.
 
 mod api_keys;
+mod quick_replies;
 mod workspace;
 
 use leptos::prelude::*;
 
 use api_keys::ApiKeys;
+use quick_replies::QuickReplies;
 use workspace::WorkspaceForm;
 
 #[component]
@@ -19,6 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
             </header>
             <div class="settings-stack">
                 <WorkspaceForm />
+                <QuickReplies />
                 <ApiKeys />
             </div>
         </div>

@@ -8,7 +8,7 @@ use switchboard_types::Role;
 
 use super::Team;
 use crate::api;
-use crate::components::dialog::Dialog;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::shell::{role_label, use_member};
 use crate::components::toast::use_toasts;
 
@@ -46,7 +46,7 @@ pub fn MembersTable(team: Team) -> impl IntoView {
     view! {
         <section class="panel table-panel team-members" aria-label="Members">
             {rows}
-            {move || confirming.get().map(|c| view! { <ConfirmDialog confirm=c team confirming /> })}
+            {move || confirming.get().map(|c| view! { <MemberConfirm confirm=c team confirming /> })}
         </section>
     }
 }
@@ -143,7 +143,7 @@ fn MemberRow(member: UserView, team: Team, confirming: RwSignal<Option<Confirm>>
 }
 
 #[component]
-fn ConfirmDialog(
+fn MemberConfirm(
     confirm: Confirm,
     team: Team,
     confirming: RwSignal<Option<Confirm>>,
@@ -164,9 +164,9 @@ fn ConfirmDialog(
             m.clone(),
         ),
     };
-    let go = {
+    let go = Callback::new({
         let confirm = confirm.clone();
-        move |_| {
+        move |()| {
             confirming.set(None);
             let (confirm, id) = (confirm.clone(), member.id.0.clone());
             spawn_local(async move {
@@ -189,14 +189,8 @@ fn ConfirmDialog(
                 }
             });
         }
-    };
+    });
     view! {
-        <Dialog title=title testid="member-dialog" on_close=close>
-            <p class="dialog-body">{body}</p>
-            <div class="dialog-buttons">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button-danger" data-testid="confirm-member-action" on:click=go>{action}</button>
-            </div>
-        </Dialog>
+        <ConfirmDialog title body action testid="member-dialog" confirm_testid="confirm-member-action" on_close=close on_confirm=go />
     }
 }
