@@ -113,3 +113,19 @@ test('a quick reply added and edited in Settings is in the / menu of a conversat
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the audit log lists what was done, narrowed to one kind', async () => {
+  const page = await signedInOn(world.chrome.browser, world.server, '/settings');
+  const log = page.getByTestId('audit-log');
+  await log.waitFor();
+  const actions = () => log.getByTestId('audit-action').allInnerTexts();
+  const everything = await actions();
+  assert.ok(everything.includes('settings.updated'), everything.join(', '));
+  await page.getByTestId('audit-filter').selectOption('api_key');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-action"]')].every((a) => a.innerText.startsWith('api_key.')));
+  const keys = await actions();
+  assert.ok(keys.includes('api_key.created') && keys.includes('api_key.revoked'), keys.join(', '));
+  await log.getByText('owner@demo.switchboard.local').first().waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -71,19 +71,26 @@ pub fn record_as(
     Ok(())
 }
 
-/// A page of the tenant's audit log, newest first.
+/// A page of the tenant's audit log, newest first, optionally of one action or group.
 pub async fn list(
     state: &AppState,
     member: &Member,
+    action: Option<String>,
     cursor: Option<String>,
     limit: i64,
 ) -> Result<Page<AuditEntry>, AppError> {
     member.require_section(Section::Settings)?;
     let after = super::validate::time_cursor(cursor.as_deref())?;
+    let mut v = crate::error::Violations::default();
+    let action = super::validate::optional_text(&mut v, "action", action.as_deref(), 60);
+    v.finish()?;
     let tenant = member.tenant_id.clone();
     let rows = state
         .db
-        .read(move |conn| Ok(store::audit::page(conn, &tenant, after, limit + 1)?))
+        .read(move |conn| {
+            let rows = store::audit::page(conn, &tenant, action.as_deref(), after, limit + 1)?;
+            Ok(rows)
+        })
         .await?;
     Ok(super::validate::paginate(
         rows,

@@ -90,29 +90,31 @@ pub async fn get_billing(
     Ok(web::Json(settings::billing(&state, &member).await?))
 }
 
-/// Keyset page parameters.
+/// Who did what, newest first (admins and the owner).
+#[utoipa::path(tag = "settings", security(("bearer" = [])), params(AuditQuery), responses(
+    (status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[get("/audit-log")]
+pub async fn get_audit_log(
+    state: web::Data<AppState>,
+    member: Member,
+    query: web::Query<AuditQuery>,
+) -> Result<web::Json<Page<AuditEntry>>, AppError> {
+    let query = query.into_inner();
+    let limit = validate::limit(query.limit)?;
+    let page = audit::list(&state, &member, query.action, query.cursor, limit).await?;
+    Ok(web::Json(page))
+}
+
+/// What the audit log takes: a page, and an optional action.
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct PageQuery {
+pub struct AuditQuery {
+    /// One action (`team.role_changed`) or a group of them (`team`), 1-60 characters.
+    #[param(max_length = 60)]
+    pub action: Option<String>,
     /// `next_cursor` of the previous page.
     #[param(max_length = 200)]
     pub cursor: Option<String>,
     /// Rows per page, 1-100 (default 50).
     #[param(minimum = 1, maximum = 100, default = 50)]
     pub limit: Option<i64>,
-}
-
-/// Who did what, newest first (admins and the owner).
-#[utoipa::path(tag = "settings", security(("bearer" = [])), params(PageQuery), responses(
-    (status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-#[get("/audit-log")]
-pub async fn get_audit_log(
-    state: web::Data<AppState>,
-    member: Member,
-    query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<AuditEntry>>, AppError> {
-    let query = query.into_inner();
-    let limit = validate::limit(query.limit)?;
-    Ok(web::Json(
-        audit::list(&state, &member, query.cursor, limit).await?,
-    ))
 }

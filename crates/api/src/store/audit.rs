@@ -33,9 +33,12 @@ pub fn insert(conn: &mut Conn, row: &AuditRow) -> QueryResult<()> {
 }
 
 /// A page of the tenant's log, newest first, after the `(at, id)` cursor when given.
+/// Newest first, strictly after the `(at, id)` cursor; with `action`, only that action or the
+/// actions of that group (`team` is `team.invited`, `team.role_changed`, …).
 pub fn page(
     conn: &mut Conn,
     tenant_id: &TenantId,
+    action: Option<&str>,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
@@ -45,6 +48,14 @@ pub fn page(
         .order((audit_log::at.desc(), audit_log::id.desc()))
         .limit(limit)
         .into_boxed();
+    if let Some(action) = action {
+        let group = format!("{}.%", super::contains_pattern(action).trim_matches('%'));
+        query = query.filter(
+            audit_log::action
+                .eq(action.to_string())
+                .or(audit_log::action.like(group).escape('\\')),
+        );
+    }
     if let Some((at, id)) = after {
         query = query.filter(
             audit_log::at

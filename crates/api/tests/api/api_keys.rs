@@ -56,6 +56,25 @@ both_dbs!(api_key_lifecycle, |backend| async move {
         .unwrap()
         .iter()
         .any(|e| e["action"] == "api_key.created"));
+    // One action, or its group; a `%` typed finds nothing rather than everything.
+    let actions = |query: &'static str| {
+        let (app, token) = (&app, owner.access.clone());
+        async move {
+            let path = format!("/api/v1/audit-log?limit=100&{query}");
+            app.item_field(&path, &token, "action").await
+        }
+    };
+    assert_eq!(actions("action=api_key.created").await, ["api_key.created"]);
+    let group = actions("action=api_key").await;
+    assert!(
+        group.len() >= 3 && group.iter().all(|a| a.starts_with("api_key.")),
+        "{group:?}"
+    );
+    assert!(actions("action=auth")
+        .await
+        .iter()
+        .all(|a| a.starts_with("auth.")));
+    assert!(actions("action=%25").await.is_empty());
 
     app.delete(&format!("/api/v1/api-keys/{key_id}"), &owner.access)
         .await

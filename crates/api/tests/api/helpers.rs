@@ -349,6 +349,20 @@ impl TestApp {
         page.body["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// `field` of every item of the page at `path` (a `{items: [...]}` answer), as strings.
+    pub async fn item_field(&self, path: &str, token: &str, field: &str) -> Vec<String> {
+        let page = self.get(path, token).await.expect(200);
+        page.body["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| item[field].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The widget key of the signed-in member's workspace.
     pub async fn widget_key(&self, member: &Session) -> String {
         let me = self.get("/api/v1/me", &member.access).await.expect(200);

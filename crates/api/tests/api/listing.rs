@@ -202,16 +202,8 @@ both_dbs!(
         let ids = |query: &'static str| {
             let (app, token) = (&app, owner.access.clone());
             async move {
-                let page = app
-                    .get(&format!("/api/v1/conversations{query}"), &token)
-                    .await
-                    .expect(200);
-                page.body["items"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|c| c["id"].as_str().unwrap().to_string())
-                    .collect::<Vec<_>>()
+                let path = format!("/api/v1/conversations{query}");
+                app.item_field(&path, &token, "id").await
             }
         };
         assert_eq!(ids("?assignee=me").await, [mine.as_str()]);

@@ -1,6 +1,8 @@
 //! The workspace's settings and its API keys (admins and the owner).
 
 use switchboard_types::api_keys::{ApiKeyView, CreateApiKeyRequest, CreatedApiKey};
+use switchboard_types::audit::AuditEntry;
+use switchboard_types::page::Page;
 use switchboard_types::settings::{BillingSummary, UpdateSettingsRequest, WorkspaceSettings};
 
 use super::client::{self, Call};
@@ -37,4 +39,16 @@ pub async fn revoke_api_key(id: &str) -> Result<(), ApiError> {
 /// `GET /billing` (the owner): the plan and its seats.
 pub async fn billing() -> Result<BillingSummary, ApiError> {
     client::decode(client::signed_in(Call::get("/billing")).await?).await
+}
+
+/// `GET /audit-log`: who did what, newest first; `action` is one action or a group (`team`).
+pub async fn audit_log(action: &str, cursor: Option<&str>) -> Result<Page<AuditEntry>, ApiError> {
+    let mut query = Vec::new();
+    if !action.is_empty() {
+        query.push(("action", action));
+    }
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor));
+    }
+    client::decode(client::signed_in(Call::get("/audit-log").query(&query)).await?).await
 }

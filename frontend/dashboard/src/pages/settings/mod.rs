@@ -1,14 +1,16 @@
 //! `/settings` (admins and the owner): the workspace (name, time zone, what a message on a
-//! resolved conversation does, the rating's feedback categories), the quick replies and the
-//! API keys.
+//! resolved conversation does, the rating's feedback categories), the quick replies, the API
+//! keys and the audit log.
 
 mod api_keys;
+mod audit_log;
 mod quick_replies;
 mod workspace;
 
 use leptos::prelude::*;
 
 use api_keys::ApiKeys;
+use audit_log::AuditLog;
 use quick_replies::QuickReplies;
 use workspace::WorkspaceForm;
 
@@ -24,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <WorkspaceForm />
                 <QuickReplies />
                 <ApiKeys />
+                <AuditLog />
             </div>
         </div>
     }
