@@ -97,25 +97,10 @@ async function firstPaint(context, widgetKey) {
   const firstRow = [];
   const steps = [];
   for (let i = 0; i < FIRST_PAINT_RUNS; i++) {
-    const page = await context.newPage();
-    page.errors = [];
-    page.on('pageerror', (error) => page.errors.push(error));
-    // Recorded in the page, at the mutation that inserts the first row: no polling delay.
-    await page.addInitScript(() => {
-      const observer = new MutationObserver(() => {
-        if (document.querySelector('[data-testid="conversation-row"]')) {
-          window.firstRowAt_ = performance.now();
-          observer.disconnect();
-        }
-      });
-      observer.observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(server.url + '/conversations');
-    await page.waitForFunction(() => window.firstRowAt_ !== undefined, null, { timeout: 30_000 });
-    const { at, rows, marks } = await page.evaluate(() => {
+    const { page, at } = await openUntil(context, '/conversations', '[data-testid="conversation-row"]');
+    const { rows, marks } = await page.evaluate(() => {
       const resource = (pattern) => performance.getEntriesByType('resource').find((e) => pattern.test(e.name));
       return {
-        at: window.firstRowAt_,
         rows: document.querySelectorAll('[data-testid="conversation-row"]').length,
         marks: {
           html: performance.getEntriesByType('navigation')[0]?.responseEnd,
@@ -466,21 +451,8 @@ async function overviewPaint(context) {
   console.log(`\n## 4. The Overview with ${SEEDED.toLocaleString('en')} conversations (${FIRST_PAINT_RUNS} page loads)`);
   const took = [];
   for (let i = 0; i < FIRST_PAINT_RUNS; i++) {
-    const page = await context.newPage();
-    page.errors = [];
-    page.on('pageerror', (error) => page.errors.push(error));
-    await page.addInitScript(() => {
-      const observer = new MutationObserver(() => {
-        if (document.querySelector('[data-testid="chart-bookings"]')) {
-          window.overviewAt_ = performance.now();
-          observer.disconnect();
-        }
-      });
-      observer.observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(server.url + '/overview');
-    await page.waitForFunction(() => window.overviewAt_ !== undefined, null, { timeout: 30_000 });
-    took.push(await page.evaluate(() => window.overviewAt_));
+    const { page, at } = await openUntil(context, '/overview', '[data-testid="chart-bookings"]');
+    took.push(at);
     checkErrors(page, 'overview page');
     await page.close();
   }
@@ -492,4 +464,27 @@ async function overviewPaint(context) {
     target: 'p95 < 300',
     met: percentile(s, 95) < 300,
   };
+}
+
+/**
+ * Opens `path` in a fresh page of `context`; resolves with the page and the time (from
+ * navigation start) at which `selector` entered the DOM, recorded in the page by a
+ * MutationObserver installed before the page's own scripts: no polling delay.
+ */
+async function openUntil(context, path, selector) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (error) => page.errors.push(error));
+  await page.addInitScript((wanted) => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector(wanted)) {
+        window.seenAt_ = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  }, selector);
+  await page.goto(server.url + path);
+  await page.waitForFunction(() => window.seenAt_ !== undefined, null, { timeout: 30_000 });
+  return { page, at: await page.evaluate(() => window.seenAt_) };
 }

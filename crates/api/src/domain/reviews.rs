@@ -2,7 +2,10 @@
 //! handled the conversation, filtered by stars or feedback category; and how a period's
 //! ratings add up (count, average, 1-5 distribution).
 
+use std::collections::HashMap;
+
 use chrono::Duration;
+use switchboard_types::conversations::ConversationRow;
 use switchboard_types::page::Page;
 use switchboard_types::reviews::{ReviewSummary, ReviewView};
 use switchboard_types::Section;
@@ -47,10 +50,7 @@ pub async fn list(
         .db
         .read(move |conn| {
             let ratings = store::ratings::page(conn, &tenant, &filter, after, limit + 1)?;
-            ratings
-                .into_iter()
-                .map(|r| Ok((review(conn, &tenant, &r)?, r)))
-                .collect::<Result<Vec<_>, AppError>>()
+            reviews_of(conn, &tenant, ratings)
         })
         .await?;
     Ok(validate::paginate(
@@ -61,20 +61,37 @@ pub async fn list(
     ))
 }
 
-/// The rating with its conversation's visitor and agent.
-fn review(conn: &mut Conn, tenant: &TenantId, r: &Rating) -> Result<ReviewView, AppError> {
-    let listed = store::conversations::listed(conn, tenant, &r.conversation_id)?
-        .ok_or(AppError::NotFound("Conversation"))?;
-    let row = conversation_row(&listed, now());
-    Ok(ReviewView {
-        conversation_id: row.id,
-        stars: r.stars,
-        categories: serde_json::from_str(&r.categories).unwrap_or_default(),
-        comment: r.comment.clone(),
-        visitor_label: row.visitor_label,
-        agent: row.assignee,
-        created_at: to_utc(r.created_at),
-    })
+/// The ratings with their conversations' visitors and agents (one query for all of them).
+fn reviews_of(
+    conn: &mut Conn,
+    tenant: &TenantId,
+    ratings: Vec<Rating>,
+) -> Result<Vec<(ReviewView, Rating)>, AppError> {
+    let ids: Vec<String> = ratings.iter().map(|r| r.conversation_id.clone()).collect();
+    let at = now();
+    let rows: HashMap<String, ConversationRow> =
+        store::conversations::listed_many(conn, tenant, &ids)?
+            .iter()
+            .map(|listed| (listed.conversation.id.clone(), conversation_row(listed, at)))
+            .collect();
+    ratings
+        .into_iter()
+        .map(|r| {
+            let row = rows
+                .get(&r.conversation_id)
+                .ok_or(AppError::NotFound("Conversation"))?;
+            let view = ReviewView {
+                conversation_id: row.id.clone(),
+                stars: r.stars,
+                categories: serde_json::from_str(&r.categories).unwrap_or_default(),
+                comment: r.comment.clone(),
+                visitor_label: row.visitor_label.clone(),
+                agent: row.assignee.clone(),
+                created_at: to_utc(r.created_at),
+            };
+            Ok((view, r))
+        })
+        .collect()
 }
 
 /// The ratings of the last `days` days (1-365).

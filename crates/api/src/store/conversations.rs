@@ -377,6 +377,26 @@ pub fn listed(
         .optional()
 }
 
+/// Several conversations with their list-row extras, in one query (order not kept).
+pub fn listed_many(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    ids: &[String],
+) -> QueryResult<Vec<ListedConversation>> {
+    conversations::table
+        .inner_join(visitors::table)
+        .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
+        .filter(conversations::tenant_id.eq(tenant_id.as_str()))
+        .filter(conversations::id.eq_any(ids))
+        .select((
+            Conversation::as_select(),
+            visitors::display_id,
+            visitors::whatsapp_phone,
+            users::name.nullable(),
+        ))
+        .load(conn)
+}
+
 /// Conversations a member holds and has not resolved (agent Overview).
 pub fn count_open_held_by(
     conn: &mut Conn,

@@ -42,7 +42,7 @@ async fn pick(visitor: &mut VisitorSocket, client_id: &str, card: &str, starts_a
     answer(visitor).await
 }
 
-/// The next `ack` or `error` (skipping the echo of the visitor's own message).
+/// The next `ack` or `error`, past the echo of the visitor's own message.
 async fn answer(visitor: &mut VisitorSocket) -> Value {
     loop {
         let frame = visitor.recv().await;

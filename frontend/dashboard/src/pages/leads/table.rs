@@ -58,19 +58,15 @@ fn LeadRow(
         let by = by.clone()?;
         names.get().and_then(|names| names.get(&by).cloned())
     };
-    let dash = || view! { <span class="muted">"—"</span> };
     view! {
         <tr data-testid="lead-row">
             <td>
                 <a class="lead-email" href=format!("mailto:{}", lead.email)>{lead.email.clone()}</a>
                 {lead.name.clone().map(|name| view! { <div class="lead-name">{name}</div> })}
             </td>
-            <td class="lead-phone">{match lead.phone.clone() { Some(p) => view! { <span>{p}</span> }.into_any(), None => dash().into_any() }}</td>
-            <td>{match lead.company.clone() { Some(c) => view! { <span>{c}</span> }.into_any(), None => dash().into_any() }}</td>
-            <td class="lead-message">{match lead.message.clone() { Some(m) => {
-                let full = m.clone();
-                view! { <span title=full>{m}</span> }.into_any()
-            }, None => dash().into_any() }}</td>
+            <td class="lead-phone">{or_dash(lead.phone.clone())}</td>
+            <td>{or_dash(lead.company.clone())}</td>
+            <td class="lead-message">{or_dash(lead.message.clone())}</td>
             <td class="lead-when">
                 <time title=exact(at)>{move || relative(at, now.get())}</time>
                 {move || captured_by().map(|name| view! { <div class="lead-by">"by " {name}</div> })}
@@ -81,5 +77,16 @@ fn LeadRow(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// The text (whole in its tooltip, for cells that clip it), or a dash for nothing.
+fn or_dash(text: Option<String>) -> AnyView {
+    match text {
+        Some(text) => {
+            let full = text.clone();
+            view! { <span title=full>{text}</span> }.into_any()
+        }
+        None => view! { <span class="muted">"—"</span> }.into_any(),
     }
 }

@@ -22,7 +22,8 @@ const REFETCH_AFTER: Duration = Duration::from_millis(1000);
 pub fn OverviewPage() -> impl IntoView {
     let overview = LocalResource::new(api::stats::overview);
     let burst = StoredValue::new(0_u32);
-    use_live_updates().on_event(move |event| {
+    let live = use_live_updates();
+    live.on_event(move |event| {
         if changes_figures(&event.payload) {
             let n = burst.get_value() + 1;
             burst.set_value(n);
@@ -36,7 +37,7 @@ pub fn OverviewPage() -> impl IntoView {
             );
         }
     });
-    use_live_updates().on_resync(move || overview.refetch());
+    live.on_resync(move || overview.refetch());
     view! {
         <div class="overview-page">
             <header class="page-header">
