@@ -17,6 +17,12 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Secret that signs access and visitor tokens (`JWT_SECRET`; generated under DATA_DIR).
     pub jwt_secret: Option<String>,
+    /// Key that encrypts tenants' secrets at rest, e.g. WhatsApp tokens (`SECRETS_KEY`;
+    /// generated under DATA_DIR). Every process sharing a database needs the same one.
+    pub secrets_key: Option<String>,
+    /// The WhatsApp Cloud API's base URL with its version (`WHATSAPP_GRAPH_URL`, default
+    /// `https://graph.facebook.com/v21.0`); tests point it at a local fake.
+    pub whatsapp_graph_url: String,
     /// Redis for several server processes (`REDIS_URL`; unset = in-process events).
     pub redis_url: Option<String>,
     /// The Redis pub/sub channel (`REDIS_CHANNEL`, default `switchboard:events`).
@@ -110,6 +116,11 @@ impl Config {
             database_url,
             db_pool_size: number("DB_POOL_SIZE", 16)? as u32,
             jwt_secret: get("JWT_SECRET"),
+            secrets_key: get("SECRETS_KEY"),
+            whatsapp_graph_url: get("WHATSAPP_GRAPH_URL")
+                .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into())
+                .trim_end_matches('/')
+                .to_string(),
             redis_url: get("REDIS_URL"),
             redis_channel: get("REDIS_CHANNEL").unwrap_or_else(|| "switchboard:events".into()),
             public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),

@@ -91,6 +91,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("The service is temporarily unavailable. Try again shortly.")]
     Unavailable,
+    /// 502: WhatsApp's Graph API refused or failed; the message is Meta's, in plain words.
+    #[error("WhatsApp refused the request: {0}")]
+    Upstream(String),
     #[error("Something went wrong on our side. It has been logged; try again.")]
     Internal(#[from] anyhow::Error),
 }
@@ -114,6 +117,7 @@ impl AppError {
             AppError::Rejected { code, .. } => *code,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Unavailable => ErrorCode::Unavailable,
+            AppError::Upstream(_) => ErrorCode::WhatsappApiError,
             AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -187,6 +191,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) | AppError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

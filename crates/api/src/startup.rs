@@ -15,6 +15,7 @@ use crate::db::Db;
 use crate::domain::attachments::UrlSigner;
 use crate::domain::demo::{self, DemoLogin};
 use crate::domain::secrets::{self, JwtKeys};
+use crate::domain::whatsapp::{self, Whatsapp};
 use crate::files::LocalFiles;
 use crate::http;
 use crate::realtime::bus::Bus;
@@ -46,6 +47,10 @@ impl Application {
         };
         let secret = jwt_secret(&config)?;
         let jwt = JwtKeys::new(secret.as_bytes());
+        let whatsapp = Whatsapp::new(
+            secrets::SecretBox::new(&secrets_key(&config)?),
+            &config.whatsapp_graph_url,
+        )?;
         let demo_login_file = config.data_dir.join("demo-login.txt");
         let demo_login = if config.demo_seed {
             let db = db.clone();
@@ -102,6 +107,7 @@ impl Application {
             db,
             config: Arc::new(config),
             jwt,
+            whatsapp,
         };
         // Before serving, so that a dashboard resuming after a crash misses nothing.
         state.sequencer.number_left_behind().await?;
@@ -132,6 +138,8 @@ impl Application {
         let handle = self.server.handle();
         actix_web::rt::spawn(stop_on_signal(handle, self.state.clone()));
         actix_web::rt::spawn(background::run(self.state.clone()));
+        actix_web::rt::spawn(whatsapp::run_inbox(self.state.clone()));
+        actix_web::rt::spawn(whatsapp::run_outbox(self.state.clone()));
         actix_web::rt::spawn(crate::realtime::dispatch::run(self.state.clone()));
         if let Some(bind) = self.state.config.demo_site_bind.clone() {
             let state = self.state.clone();
@@ -204,10 +212,25 @@ async fn stop_on_signal(handle: ServerHandle, state: AppState) {
 
 /// `JWT_SECRET`, or a secret generated on first start and kept in `DATA_DIR/jwt_secret`.
 fn jwt_secret(config: &Config) -> anyhow::Result<String> {
-    if let Some(secret) = &config.jwt_secret {
-        return Ok(secret.clone());
+    kept_secret(config.jwt_secret.as_deref(), &config.data_dir, "jwt_secret")
+}
+
+/// `SECRETS_KEY` (encrypts tenants' secrets at rest), or one generated on first start and kept
+/// in `DATA_DIR/secrets_key`.
+fn secrets_key(config: &Config) -> anyhow::Result<String> {
+    kept_secret(
+        config.secrets_key.as_deref(),
+        &config.data_dir,
+        "secrets_key",
+    )
+}
+
+/// The configured secret, or one generated on first start and kept in `DATA_DIR/<file>`.
+fn kept_secret(configured: Option<&str>, data_dir: &Path, file: &str) -> anyhow::Result<String> {
+    if let Some(secret) = configured {
+        return Ok(secret.to_string());
     }
-    let path = config.data_dir.join("jwt_secret");
+    let path = data_dir.join(file);
     if let Ok(secret) = std::fs::read_to_string(&path) {
         if !secret.trim().is_empty() {
             return Ok(secret.trim().to_string());

@@ -7,6 +7,7 @@ use crate::db::Db;
 use crate::domain::attachments::UrlSigner;
 use crate::domain::event_line::EventLine;
 use crate::domain::secrets::JwtKeys;
+use crate::domain::whatsapp::Whatsapp;
 use crate::files::FileStore;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::Hub;
@@ -38,6 +39,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Wakes the dispatcher to compare positions with the database now (after a Redis outage).
     pub catch_up: Arc<tokio::sync::Notify>,
+    /// The WhatsApp channel: the Graph API client, the secrets box, and the background
+    /// workers' wake-ups.
+    pub whatsapp: Whatsapp,
     /// Flips to true when the server stops, so sockets close cleanly.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }

@@ -108,7 +108,7 @@ error_codes! {
     RefreshTokenSuperseded = "refresh_token_superseded",
     /// The API key is unknown or revoked.
     InvalidApiKey = "invalid_api_key",
-    /// The token's signature does not verify.
+    /// The token's (or a webhook's `X-Hub-Signature-256`) signature does not verify.
     InvalidSignature = "invalid_signature",
     /// The widget key is unknown.
     InvalidWidgetKey = "invalid_widget_key",
@@ -170,6 +170,15 @@ error_codes! {
     SlotNotOffered = "slot_not_offered",
     /// A time was picked from this booking card already (409).
     SlotAlreadyPicked = "slot_already_picked",
+
+    // WhatsApp.
+    /// More than 24 hours passed since the customer's last message: only a template can be
+    /// sent (409).
+    WhatsappWindowClosed = "whatsapp_window_closed",
+    /// The workspace has no WhatsApp number connected (404 on the connector, 409 on a send).
+    WhatsappNotConnected = "whatsapp_not_connected",
+    /// The Graph API refused the request; the message says why in Meta's words (502).
+    WhatsappApiError = "whatsapp_api_error",
 
     // Workspace content.
     /// Another quick reply uses this shortcut (409).

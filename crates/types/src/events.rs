@@ -7,7 +7,7 @@ use crate::auth::{Availability, UserView};
 use crate::conversations::{AgentRef, ConversationRow, RatingView};
 use crate::handoffs::HandoffView;
 use crate::leads::LeadView;
-use crate::messages::{MessageView, Sender};
+use crate::messages::{Delivery, MessageView, Sender};
 use crate::visitors::LiveVisitor;
 use crate::{ConversationId, MessageId, UserId, VisitorId};
 
@@ -67,6 +67,18 @@ pub struct Typing {
     /// The agent's name, when an agent types.
     #[serde(default)]
     pub name: Option<String>,
+}
+
+/// A WhatsApp message of the business moved on: sent, delivered, read or failed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageDelivered {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The message.
+    pub message_id: MessageId,
+    /// Where it is now.
+    pub delivery: Delivery,
 }
 
 /// A member had the visitor's messages on screen, up to this one.
@@ -158,6 +170,9 @@ pub enum EventPayload {
     /// The team saw the visitor's messages up to one.
     #[serde(rename = "messages.seen")]
     MessagesSeen(MessagesSeen),
+    /// A WhatsApp message's delivery state changed.
+    #[serde(rename = "message.delivery")]
+    MessageDelivery(MessageDelivered),
     /// A visitor arrived or moved to another page.
     #[serde(rename = "visitor.online")]
     VisitorOnline(LiveVisitor),
@@ -197,6 +212,7 @@ impl EventPayload {
             EventPayload::HandoffTransferred(_) => "handoff.transferred",
             EventPayload::Typing(_) => "typing",
             EventPayload::MessagesSeen(_) => "messages.seen",
+            EventPayload::MessageDelivery(_) => "message.delivery",
             EventPayload::VisitorOnline(_) => "visitor.online",
             EventPayload::VisitorOffline(_) => "visitor.offline",
             EventPayload::LeadCreated(_) => "lead.created",

@@ -79,4 +79,6 @@ id_type!(
     QuickReplyId,
     /// A meeting booked from a conversation.
     BookingId,
+    /// A connected WhatsApp number.
+    ConnectorId,
 );

@@ -22,6 +22,7 @@ pub mod stats;
 pub mod team;
 pub mod uploads;
 pub mod visitors;
+pub mod whatsapp;
 pub mod widget;
 pub mod widget_settings;
 pub mod wire;

@@ -106,6 +106,39 @@ pub struct MessageView {
     pub client_message_id: Option<String>,
     /// When it was stored.
     pub created_at: DateTime<Utc>,
+    /// WhatsApp only, on the business's messages: how far it got to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// How far a message sent over WhatsApp got.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting in the outbox (also while retrying a rate limit).
+    Sending,
+    /// Meta accepted it.
+    Sent,
+    /// It reached the customer's phone.
+    Delivered,
+    /// The customer opened it.
+    Read,
+    /// It will not be delivered; `error` says why.
+    Failed,
+}
+
+wire_names!(DeliveryState { Sending => "sending", Sent => "sent", Delivered => "delivered", Read => "read", Failed => "failed" });
+
+/// A message's delivery state, with Meta's reason when it failed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The state.
+    pub state: DeliveryState,
+    /// Why it failed, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// An agent's message: text, an uploaded attachment, or both (the text is the caption).

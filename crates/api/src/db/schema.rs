@@ -343,6 +343,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    whatsapp_connectors (id) {
+        id -> Text,
+        tenant_id -> Text,
+        phone_number_id -> Text,
+        business_account_id -> Text,
+        access_token -> Text,
+        app_secret -> Text,
+        verify_token -> Text,
+        access_token_last4 -> Text,
+        app_secret_last4 -> Text,
+        verify_token_last4 -> Text,
+        connected_at -> Timestamp,
+        last_webhook_at -> Nullable<Timestamp>,
+        last_send_error -> Nullable<Text>,
+        last_send_error_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    whatsapp_inbox (id) {
+        id -> Text,
+        tenant_id -> Text,
+        connector_id -> Text,
+        body -> Text,
+        received_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    whatsapp_received (tenant_id, wamid) {
+        tenant_id -> Text,
+        wamid -> Text,
+        message_id -> Text,
+    }
+}
+
+diesel::table! {
+    whatsapp_sends (message_id) {
+        message_id -> Text,
+        tenant_id -> Text,
+        conversation_id -> Text,
+        recipient -> Text,
+        request -> Text,
+        state -> Text,
+        wamid -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
@@ -375,5 +432,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_processes,
     visitor_presence,
     member_presence,
-    team_reads
+    team_reads,
+    whatsapp_connectors,
+    whatsapp_inbox,
+    whatsapp_received,
+    whatsapp_sends
 );

@@ -23,17 +23,21 @@ use super::counting::one;
 use super::handoffs::withdraw_delegation;
 use super::member::Member;
 use super::messages::{check_resend, insert_message, message_views, NewMessage};
+use super::outbox::Outbox;
 use super::system_lines::{self, SystemLine};
 use super::views::{
     conversation_row, handoff_view, rating_view, visitor_details, WHATSAPP_WINDOW_HOURS,
 };
+use super::whatsapp;
 use super::{validate, RequestMeta};
 use crate::clock::{now, to_utc};
 use crate::error::{AppError, ErrorCode, Violations};
 use crate::state::AppState;
 use crate::store::conversations::{HeldBy, ListFilter};
 use crate::store::counters::CounterDelta;
-use crate::store::{self, conversations::Conversation, Conn};
+use crate::store::{
+    self, attachments::Attachment, conversations::Conversation, messages::Message, Conn,
+};
 
 /// What the list asks for.
 pub struct ListQuery {
@@ -391,38 +395,61 @@ pub async fn send(
                 return Ok((view, false));
             }
             rules::send(&before, actor(&member2)).map_err(|r| refused(conn, tenant, r))?;
+            whatsapp::outbound::check_window(&before)?;
             let new = NewMessage {
                 kind: slots.is_some().then_some(MessageKind::BookingSlots),
                 payload: slots.map(bookings::offer_payload),
                 ..NewMessage::agent(&me, body, attachment_id, client_id)
             };
             let (message, attachment) = insert_message(conn, &before, new)?;
-            let mut after = before.clone();
-            after.message_count += 1;
-            after.last_activity_at = message.created_at;
-            save_counted(
-                conn,
-                Some(&before),
-                &after,
-                CounterDelta {
-                    messages_agent: 1,
-                    ..Default::default()
-                },
-            )?;
-            bump_chart(conn, &after, message.created_at, one(|d| d.messages = 1))?;
-            let view = message_views(conn, &st, &after, vec![(message, attachment)])?.remove(0);
-            let conversation = row(conn, tenant, &id)?;
-            outbox.emit(
-                EventPayload::MessageCreated(MessageCreated {
-                    message: view.clone(),
-                    conversation,
-                }),
-                Some(&id),
-                Some(&after.visitor_id),
-            );
+            if before.channel == Channel::Whatsapp {
+                whatsapp::outbound::enqueue(&st, conn, &before, &message, attachment.as_ref())?;
+            }
+            let view = agent_message_stored(conn, outbox, &st, &before, message, attachment)?;
             Ok((view, true))
         })
         .await
+        .inspect(|(_, new)| {
+            if *new {
+                state.whatsapp.wake_outbox();
+            }
+        })
+}
+
+/// After an agent's message is stored in `before`: the conversation's activity, the counters
+/// and chart, and `message.created`. The message as clients see it.
+pub(crate) fn agent_message_stored(
+    conn: &mut Conn,
+    outbox: &mut Outbox,
+    st: &AppState,
+    before: &Conversation,
+    message: Message,
+    attachment: Option<Attachment>,
+) -> Result<MessageView, AppError> {
+    let mut after = before.clone();
+    after.message_count += 1;
+    after.last_activity_at = message.created_at;
+    save_counted(
+        conn,
+        Some(before),
+        &after,
+        CounterDelta {
+            messages_agent: 1,
+            ..Default::default()
+        },
+    )?;
+    bump_chart(conn, &after, message.created_at, one(|d| d.messages = 1))?;
+    let view = message_views(conn, st, &after, vec![(message, attachment)])?.remove(0);
+    let conversation = row(conn, &after.tenant_id, &after.id)?;
+    outbox.emit(
+        EventPayload::MessageCreated(MessageCreated {
+            message: view.clone(),
+            conversation,
+        }),
+        Some(&after.id),
+        Some(&after.visitor_id),
+    );
+    Ok(view)
 }
 
 /// The checked text, idempotency key and offered times (earliest first) of an agent message.

@@ -2,7 +2,11 @@
 
 use std::collections::HashMap;
 
-use switchboard_types::messages::{AttachmentKind, MessageKind, MessageView, Sender};
+use switchboard_types::conversations::Channel;
+use switchboard_types::messages::{
+    AttachmentKind, Delivery, DeliveryState, MessageKind, MessageView, Sender,
+};
+use switchboard_types::TenantId;
 
 use super::views::message_view;
 use crate::clock::{new_id, now};
@@ -21,6 +25,9 @@ pub struct NewMessage {
     pub client_message_id: Option<String>,
     pub kind: Option<MessageKind>,
     pub payload: Option<serde_json::Value>,
+    /// When it was written, if not now: a WhatsApp message carries the time the customer sent
+    /// it, which orders the thread when Meta delivers late or out of order.
+    pub created_at: Option<chrono::NaiveDateTime>,
 }
 
 impl NewMessage {
@@ -39,6 +46,7 @@ impl NewMessage {
             client_message_id: Some(client_id),
             kind: None,
             payload: None,
+            created_at: None,
         }
     }
 
@@ -56,6 +64,7 @@ impl NewMessage {
             client_message_id: Some(client_id),
             kind: None,
             payload: None,
+            created_at: None,
         }
     }
 }
@@ -101,7 +110,7 @@ fn prepare_message(
         attachment_id: new.attachment_id,
         payload: new.payload.map(|p| p.to_string()),
         client_message_id: new.client_message_id,
-        created_at: now(),
+        created_at: new.created_at.unwrap_or_else(now),
     };
     Ok((message, attachment))
 }
@@ -206,5 +215,35 @@ pub fn message_views(
         };
         views.push(message_view(state, &m, attachment.as_ref(), name));
     }
+    if c.channel == Channel::Whatsapp {
+        with_delivery(conn, &c.tenant_id, &mut views)?;
+    }
     Ok(views)
+}
+
+/// Fills in how far each of the business's WhatsApp messages got.
+fn with_delivery(
+    conn: &mut Conn,
+    tenant_id: &TenantId,
+    views: &mut [MessageView],
+) -> Result<(), AppError> {
+    let ids: Vec<String> = views
+        .iter()
+        .filter(|v| matches!(v.sender, Sender::Agent | Sender::Ai))
+        .map(|v| v.id.0.clone())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let states: HashMap<String, Delivery> = store::whatsapp::states_of(conn, tenant_id, &ids)?
+        .into_iter()
+        .filter_map(|(id, state, error)| {
+            let state = DeliveryState::parse(&state)?;
+            Some((id, Delivery { state, error }))
+        })
+        .collect();
+    for view in views {
+        view.delivery = states.get(&view.id.0).cloned();
+    }
+    Ok(())
 }

@@ -33,6 +33,7 @@ pub mod validate;
 pub mod views;
 pub mod visitor_chat;
 pub mod visitor_messages;
+pub mod whatsapp;
 pub mod widget_settings;
 
 /// Facts about the request that the audit log and sign-in throttling need.

@@ -94,8 +94,76 @@ pub enum TokenProblem {
     Invalid,
 }
 
+/// Encrypts the secrets a tenant hands us (WhatsApp tokens, app secrets) for storage:
+/// AES-256-GCM with a random nonce per value, the key derived from the server's secrets key.
+/// A database dump alone does not reveal them.
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: aes_gcm::Aes256Gcm,
+}
+
+impl SecretBox {
+    /// The box for `key_material` (any string; SHA-256 makes it a 256-bit key).
+    pub fn new(key_material: &str) -> Self {
+        use aes_gcm::KeyInit;
+        let key = Sha256::digest(format!("switchboard-secrets:{key_material}").as_bytes());
+        SecretBox {
+            cipher: aes_gcm::Aes256Gcm::new(&key),
+        }
+    }
+
+    /// `plain` encrypted, as URL-safe base64 of the nonce followed by the ciphertext.
+    pub fn seal(&self, plain: &str) -> String {
+        use aes_gcm::aead::Aead;
+        let nonce: [u8; 12] = rand::random();
+        let sealed = self
+            .cipher
+            .encrypt(&nonce.into(), plain.as_bytes())
+            .expect("AES-GCM encryption of an in-memory value cannot fail");
+        URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// The value `seal` made; an error if it was changed or sealed with another key.
+    pub fn open(&self, sealed: &str) -> anyhow::Result<String> {
+        use aes_gcm::aead::Aead;
+        let bytes = URL_SAFE_NO_PAD.decode(sealed)?;
+        if bytes.len() < 12 {
+            anyhow::bail!("sealed secret is too short");
+        }
+        let (nonce, body) = bytes.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(nonce.into(), body)
+            .map_err(|_| anyhow::anyhow!("sealed secret does not open with this key"))?;
+        Ok(String::from_utf8(plain)?)
+    }
+}
+
+/// The last four characters of a secret, which is all the API ever shows of it.
+pub fn last4(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sealed_secrets_open_with_their_key_only() {
+        let sealed = super::SecretBox::new("key one").seal("EAAG-token-1234");
+        assert!(!sealed.contains("token"));
+        assert_eq!(
+            super::SecretBox::new("key one").open(&sealed).unwrap(),
+            "EAAG-token-1234"
+        );
+        assert!(super::SecretBox::new("key two").open(&sealed).is_err());
+        assert_ne!(
+            super::SecretBox::new("key one").seal("x"),
+            super::SecretBox::new("key one").seal("x")
+        );
+        assert_eq!(super::last4("EAAG-token-1234"), "1234");
+        assert_eq!(super::last4("ab"), "ab");
+    }
+
     use super::*;
     use serde::Deserialize;
 

@@ -18,16 +18,43 @@ use crate::store::{conversations::Conversation, Conn};
 
 /// What a system line records; names are members' display names.
 pub enum SystemLine<'a> {
-    Joined { agent: &'a str },
-    TookOver { agent: &'a str, from: &'a str },
-    Left { agent: &'a str },
-    Transferred { from: Option<&'a str>, to: &'a str },
-    DelegationAsked { from: Option<&'a str>, to: &'a str },
-    DelegationAccepted { to: &'a str },
-    DelegationRejected { to: &'a str },
-    DelegationCancelled { to: &'a str },
-    Resolved { by: Option<&'a str> },
-    Reopened { by: Option<&'a str> },
+    Joined {
+        agent: &'a str,
+    },
+    TookOver {
+        agent: &'a str,
+        from: &'a str,
+    },
+    Left {
+        agent: &'a str,
+    },
+    Transferred {
+        from: Option<&'a str>,
+        to: &'a str,
+    },
+    DelegationAsked {
+        from: Option<&'a str>,
+        to: &'a str,
+    },
+    DelegationAccepted {
+        to: &'a str,
+    },
+    DelegationRejected {
+        to: &'a str,
+    },
+    DelegationCancelled {
+        to: &'a str,
+    },
+    Resolved {
+        by: Option<&'a str>,
+    },
+    Reopened {
+        by: Option<&'a str>,
+    },
+    /// A WhatsApp message of a type Switchboard cannot show (kept, never dropped).
+    Unsupported {
+        kind: &'a str,
+    },
 }
 
 impl SystemLine<'_> {
@@ -44,6 +71,7 @@ impl SystemLine<'_> {
             SystemLine::DelegationCancelled { .. } => "delegation_cancelled",
             SystemLine::Resolved { .. } => "resolved",
             SystemLine::Reopened { .. } => "reopened",
+            SystemLine::Unsupported { .. } => "unsupported_message",
         }
     }
 
@@ -71,6 +99,10 @@ impl SystemLine<'_> {
             SystemLine::Resolved { by: None } => "The conversation was resolved".into(),
             SystemLine::Reopened { by: Some(by) } => format!("{by} reopened the conversation"),
             SystemLine::Reopened { by: None } => "The conversation was reopened".into(),
+            SystemLine::Unsupported { kind } => format!(
+                "Unsupported message type: the customer sent a WhatsApp \"{kind}\" message, \
+                 which cannot be shown here"
+            ),
         }
     }
 }
@@ -91,6 +123,7 @@ pub fn record(
         client_message_id: None,
         kind: Some(MessageKind::Event),
         payload: Some(json!({ "event": line.event() })),
+        created_at: None,
     };
     let (message, _) = insert_message(conn, c, new)?;
     let conversation = row(conn, &c.tenant_id, &c.id)?;

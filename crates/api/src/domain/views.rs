@@ -128,6 +128,7 @@ pub fn message_view_without_file(m: &Message, sender_name: String) -> MessageVie
             .and_then(|p| serde_json::from_str(p).ok()),
         client_message_id: m.client_message_id.clone(),
         created_at: to_utc(m.created_at),
+        delivery: None,
     }
 }
 

@@ -248,6 +248,16 @@ pub(crate) fn open_for_activity(
     ctx: &VisitorCtx,
     latest: Option<Conversation>,
 ) -> Result<(Opened, Conversation), AppError> {
+    open_on_channel(conn, ctx, Channel::Widget, latest)
+}
+
+/// [`open_for_activity`] on `channel` (a new conversation starts there).
+pub(crate) fn open_on_channel(
+    conn: &mut Conn,
+    ctx: &VisitorCtx,
+    channel: Channel,
+    latest: Option<Conversation>,
+) -> Result<(Opened, Conversation), AppError> {
     let at = now();
     match latest {
         Some(c) if c.status != State::Resolved => Ok((Opened::Existing, c)),
@@ -257,7 +267,10 @@ pub(crate) fn open_for_activity(
             Ok((Opened::Reopened, after))
         }
         _ => {
-            let c = new_conversation(ctx, at);
+            let c = Conversation {
+                channel,
+                ..new_conversation(ctx, at)
+            };
             save_counted(conn, None, &c, CounterDelta::default())?;
             bump_chart(conn, &c, c.started_at, one(|d| d.sessions = 1))?;
             Ok((Opened::New, c))

@@ -19,6 +19,7 @@ pub mod sockets;
 pub mod spa;
 pub mod team;
 pub mod upgrades;
+pub mod whatsapp;
 pub mod widget;
 pub mod workspace;
 
@@ -128,7 +129,19 @@ where
                 .service(overview::overview)
                 .service(overview::agents)
                 .service(overview::live_visitors)
+                .service(whatsapp::get_connector)
+                .service(whatsapp::put_connector)
+                .service(whatsapp::delete_connector)
+                .service(whatsapp::test_message)
+                .service(whatsapp::templates)
+                .service(whatsapp::send_template)
                 .service(sockets::events)
+                .default_service(web::to(api_not_found)),
+        )
+        .service(
+            scope("/api/whatsapp/v1")
+                .service(whatsapp::verify_webhook)
+                .service(whatsapp::receive_webhook)
                 .default_service(web::to(api_not_found)),
         )
         .service(

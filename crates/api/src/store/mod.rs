@@ -24,6 +24,7 @@ pub mod tenants;
 pub mod throttle;
 pub mod users;
 pub mod visitors;
+pub mod whatsapp;
 
 pub use crate::db::DbConnection as Conn;
 

@@ -169,7 +169,7 @@ impl TestApp {
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             port,
-            client: reqwest::Client::new(),
+            client: http_client(),
             backend,
             stdout,
             logs,
@@ -192,7 +192,7 @@ impl TestApp {
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             port,
-            client: reqwest::Client::new(),
+            client: http_client(),
             backend: self.backend,
             stdout,
             logs,
@@ -395,6 +395,13 @@ impl TestApp {
             access,
         }
     }
+}
+
+/// An HTTP client for the tests (after installing the TLS provider the product's reqwest
+/// build requires).
+pub fn http_client() -> reqwest::Client {
+    switchboard_api::domain::whatsapp::graph::install_tls_provider();
+    reqwest::Client::new()
 }
 
 /// A unique email for this test run.

@@ -31,4 +31,5 @@ mod suggestions;
 mod team;
 mod team_reads;
 mod visitor_messages;
+mod whatsapp;
 mod widget;

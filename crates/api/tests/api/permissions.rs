@@ -34,6 +34,9 @@ fn access(op: &Operation) -> Option<Access> {
         "GET /api/widget/v1/ws"
         | "POST /api/widget/v1/attachments"
         | "GET /api/widget/v1/config" => Public,
+        // Meta's calls, checked by the verify token and the body's signature.
+        "GET /api/whatsapp/v1/webhook/{connector_id}"
+        | "POST /api/whatsapp/v1/webhook/{connector_id}" => Public,
         "GET /api/v1/attachments/{id}" => Member,
         "POST /api/v1/auth/logout" | "GET /api/v1/me" | "PUT /api/v1/me/availability" => Member,
         "GET /api/v1/events" => Member,
@@ -75,6 +78,12 @@ fn access(op: &Operation) -> Option<Access> {
         }
         "GET /api/v1/settings" | "PUT /api/v1/settings" | "GET /api/v1/audit-log" => Admin,
         "GET /api/v1/settings/widget" | "PUT /api/v1/settings/widget" => Admin,
+        "GET /api/v1/connectors/whatsapp"
+        | "PUT /api/v1/connectors/whatsapp"
+        | "DELETE /api/v1/connectors/whatsapp"
+        | "POST /api/v1/connectors/whatsapp/test" => Admin,
+        "GET /api/v1/connectors/whatsapp/templates"
+        | "POST /api/v1/conversations/{id}/whatsapp-template" => Member,
         "GET /api/v1/ratings" | "GET /api/v1/ratings/summary" => Admin,
         "GET /api/v1/billing"
         | "PUT /api/v1/team/members/{user_id}/role"

@@ -103,6 +103,16 @@ pub fn sample_body(op: &Operation, own: &Own<'_>) -> Option<Value> {
         "POST /api/v1/api-keys" => json!({ "name": "sweep" }),
         "PUT /api/v1/settings" => json!({ "name": "Swept" }),
         "PUT /api/v1/settings/widget" => json!({ "title": "Swept" }),
+        "PUT /api/v1/connectors/whatsapp" => json!({
+            "phone_number_id": format!("{}", rand_digits()), "business_account_id": "900100",
+            "access_token": "swept-token", "app_secret": "swept-secret", "verify_token": "swept"
+        }),
+        "POST /api/v1/connectors/whatsapp/test" => json!({ "to": "+4915112345678" }),
+        "POST /api/v1/conversations/{id}/whatsapp-template" => json!({
+            "client_message_id": uuid::Uuid::new_v4().to_string(), "name": "order_update",
+            "language": "en_US"
+        }),
+        "POST /api/whatsapp/v1/webhook/{connector_id}" => json!({ "entry": [] }),
         "POST /api/v1/conversations/{id}/messages" => json!({
             "client_message_id": uuid::Uuid::new_v4().to_string(), "body": "sweep"
         }),
@@ -122,6 +132,11 @@ pub fn sample_body(op: &Operation, own: &Own<'_>) -> Option<Value> {
         _ => return None,
     };
     Some(body)
+}
+
+/// A phone number id no other workspace of the run has connected.
+fn rand_digits() -> u64 {
+    u64::from_str_radix(&uuid::Uuid::new_v4().simple().to_string()[..12], 16).unwrap_or(1)
 }
 
 /// Calls `op` at `path` with `token` and a valid body. Panics when the body table lacks one.
