@@ -207,12 +207,13 @@ export async function openVisitor(browser, server, widgetKey, token = null) {
 
 /**
  * A server, Chromium and the demo owner signed in over the API for the file's tests (`setup`
- * runs once they are up); the returned object holds `server`, `chrome` and `owner`.
+ * runs once they are up, `env` is extra environment for the server); the returned object holds
+ * `server`, `chrome` and `owner`.
  */
-export function useServer(setup = async () => {}) {
+export function useServer(setup = async () => {}, env = {}) {
   const world = {};
   before(async () => {
-    world.server = await startServer();
+    world.server = await startServer(env);
     world.chrome = await launchBrowser();
     world.owner = await apiLogin(world.server, world.server.email, world.server.password);
     await setup(world);

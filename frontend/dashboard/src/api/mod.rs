@@ -19,6 +19,7 @@ pub mod stats;
 pub mod team;
 pub mod uploads;
 pub mod visitors;
+pub mod whatsapp;
 pub mod widget_settings;
 
 pub use error::ApiError;

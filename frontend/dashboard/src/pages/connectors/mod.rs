@@ -1,9 +1,10 @@
-//! `/connectors`: where admins connect channels to the workspace. Today that is the website
-//! widget: its settings with a live preview, and the snippet to paste into their site.
+//! `/connectors`: where admins connect channels to the workspace: the website widget (its
+//! settings with a live preview, and the snippet to paste into their site) and WhatsApp.
 
 mod draft;
 mod embed_snippet;
 mod preview;
+mod whatsapp;
 mod widget_form;
 
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::components::shell::use_member;
 use draft::Draft;
 use embed_snippet::EmbedSnippet;
 use preview::WidgetPreview;
+use whatsapp::WhatsappCard;
 use widget_form::WidgetForm;
 
 #[component]
@@ -33,6 +35,7 @@ pub fn ConnectorsPage() -> impl IntoView {
                 Some(Ok(saved)) => view! { <WidgetConnector saved /> }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry /> }.into_any(),
             }}
+            {move || matches!(settings.get(), Some(Ok(_))).then(|| view! { <WhatsappCard /> })}
         </div>
     }
 }

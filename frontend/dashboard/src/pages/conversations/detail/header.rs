@@ -135,7 +135,7 @@ fn WhatsappWindow(ends: chrono::DateTime<chrono::Utc>) -> impl IntoView {
         } else {
             view! {
                 <p class="whatsapp-window closed" data-testid="whatsapp-window" role="status">
-                    "The 24-hour window has closed: your message may not be delivered."
+                    "The 24-hour window has closed: WhatsApp delivers only an approved template until the customer writes again."
                 </p>
             }
             .into_any()

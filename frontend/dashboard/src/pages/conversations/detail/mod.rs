@@ -7,6 +7,7 @@ mod attachments;
 mod composer;
 mod copilot;
 mod delegation;
+mod delivery;
 mod emoji;
 mod forms;
 mod header;
@@ -15,6 +16,7 @@ mod quick_replies;
 mod read_receipts;
 mod thread;
 mod voice_player;
+mod whatsapp_template;
 
 use std::time::Duration;
 
@@ -110,6 +112,7 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
     live.on_resync(move || open.refetch_soon());
 
     let loaded = Memo::new(move |_| detail.with(Option::is_some));
+    let window_closed = whatsapp_template::window_closed(open);
     let navigate = use_navigate();
     let close = move |_| navigate(&view.get_untracked().href(None), Default::default());
     let on_keydown = {
@@ -138,7 +141,12 @@ pub fn DetailPanel(id: String, view: Memo<View>) -> impl IntoView {
                         <delegation::PendingDelegation />
                         <forms::OpenForm />
                         <thread::Thread />
-                        <composer::Composer />
+                        // After WhatsApp's window only a template reaches the customer.
+                        {move || if window_closed.get() && joined.get() {
+                            view! { <whatsapp_template::TemplateSender /> }.into_any()
+                        } else {
+                            view! { <composer::Composer /> }.into_any()
+                        }}
                     }
                         .into_any()
                 }

@@ -6,10 +6,13 @@
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashMap;
 use switchboard_types::events::EventPayload;
-use switchboard_types::messages::{AttachmentKind, MessageKind, MessageView, Sender};
+
+use switchboard_types::messages::{AttachmentKind, Delivery, MessageKind, MessageView, Sender};
 
 use super::composer::{deliver, Outgoing};
+use super::delivery::DeliveryTicks;
 use super::voice_player::VoicePlayer;
 use super::OpenConversation;
 use crate::api;
@@ -38,6 +41,8 @@ pub struct Pending {
 pub struct ThreadState {
     pub messages: RwSignal<Vec<MessageView>>,
     pub pending: RwSignal<Vec<Pending>>,
+    /// WhatsApp delivery states that arrived live, by message id (newer than the message's).
+    pub deliveries: RwSignal<HashMap<String, Delivery>>,
     /// The newest page first, then older ones as the agent scrolls up.
     paging: Paging,
 }
@@ -47,6 +52,7 @@ impl ThreadState {
         ThreadState {
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
+            deliveries: RwSignal::new(HashMap::new()),
             paging: Paging::new(),
         }
     }
@@ -139,6 +145,16 @@ pub fn Thread() -> impl IntoView {
                 },
                 std::time::Duration::from_millis(TYPING_SHOWN_MS),
             );
+        }
+        EventPayload::MessageDelivery(moved)
+            if open
+                .id
+                .try_with_value(|id| moved.conversation_id.as_str() == id)
+                .unwrap_or(false) =>
+        {
+            state.deliveries.update(|d| {
+                d.insert(moved.message_id.to_string(), moved.delivery.clone());
+            });
         }
         _ => {}
     });
@@ -255,6 +271,7 @@ fn Bubble(message: MessageView) -> impl IntoView {
                 <span class="sender">{message.sender_name.clone()}</span>
                 " · "
                 <time title=time::exact(message.created_at)>{time::clock(message.created_at)}</time>
+                {message.delivery.clone().map(|initial| view! { " " <DeliveryTicks message_id=message.id.to_string() initial /> })}
             </p>
         </div>
     }
