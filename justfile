@@ -64,7 +64,8 @@ fmt:
 # 15,000 idle visitor sockets, and visitor -> dashboard latency at 2,000 msg/s on SQLite,
 # PostgreSQL, and two processes + Redis (PostgreSQL over TCP and over its Unix socket); then the
 # dashboard in Chromium (first paint, visitor message -> bubble, scrolling 100k conversations)
-# and the widget in Chromium (launcher after load, open after click, typed message -> ack).
+# and the widget in Chromium (launcher after load, open after click, typed message -> ack); and
+# WhatsApp (signed webhooks at 500/s -> dashboard event, agent replies at 80/s -> Graph API).
 # Figures go in docs/benchmarks.md.
 bench:
     bash scripts/services.sh
@@ -76,6 +77,7 @@ bench:
     ./target/release/bench-realtime throughput --backend postgres --pg-socket /var/run/postgresql
     ./target/release/bench-realtime throughput --backend redis2
     ./target/release/bench-realtime throughput --backend redis2 --pg-socket /var/run/postgresql
+    ./target/release/bench-whatsapp
     bash scripts/build-widget.sh
     bash scripts/build-dashboard.sh
     cargo build -p switchboard-api

@@ -274,29 +274,29 @@ pub fn claim_send(conn: &mut Conn, send: &Send, retry_at: NaiveDateTime) -> Quer
     Ok(claimed == 1)
 }
 
-/// Stores the outcome of an attempt: the state, Meta's id once sent, the error, and when to
-/// try again (`None`: no more attempts).
-pub fn record_attempt(
-    conn: &mut Conn,
-    tenant_id: &TenantId,
-    message_id: &str,
-    state: &str,
-    wamid: Option<&str>,
-    error: Option<&str>,
-    next_attempt_at: Option<NaiveDateTime>,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
+/// The outcome of one attempt at a send: the state, Meta's id once sent, the error, and when
+/// to try again (`None`: no more attempts).
+pub struct Attempt<'a> {
+    pub state: &'a str,
+    pub wamid: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub at: NaiveDateTime,
+}
+
+/// Stores the outcome of an attempt at `send`.
+pub fn record_attempt(conn: &mut Conn, send: &Send, attempt: &Attempt) -> QueryResult<()> {
     diesel::update(
         whatsapp_sends::table
-            .filter(whatsapp_sends::tenant_id.eq(tenant_id.as_str()))
-            .filter(whatsapp_sends::message_id.eq(message_id)),
+            .filter(whatsapp_sends::tenant_id.eq(send.tenant_id.as_str()))
+            .filter(whatsapp_sends::message_id.eq(&send.message_id)),
     )
     .set((
-        whatsapp_sends::state.eq(state),
-        whatsapp_sends::wamid.eq(wamid),
-        whatsapp_sends::error.eq(error),
-        whatsapp_sends::next_attempt_at.eq(next_attempt_at),
-        whatsapp_sends::updated_at.eq(at),
+        whatsapp_sends::state.eq(attempt.state),
+        whatsapp_sends::wamid.eq(attempt.wamid),
+        whatsapp_sends::error.eq(attempt.error),
+        whatsapp_sends::next_attempt_at.eq(attempt.next_attempt_at),
+        whatsapp_sends::updated_at.eq(attempt.at),
     ))
     .execute(conn)
     .map(drop)

@@ -52,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
     let server = Server::start(dir.path(), &db_path, &[], Some(0))?;
     pin_self(1);
     print_machine_reference()?;
+    switchboard_api::domain::whatsapp::graph::install_tls_provider();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(4)
         .build()?;

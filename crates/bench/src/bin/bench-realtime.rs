@@ -120,6 +120,7 @@ async fn setup(backend: &str) -> anyhow::Result<Setup> {
         std::fs::create_dir_all(&data)?;
         servers.push(Server::start(&data, &database_url, &env, Some(0))?);
     }
+    switchboard_api::domain::whatsapp::graph::install_tls_provider();
     let http = reqwest::Client::new();
     let signup: Value = http
         .post(format!("{}/api/v1/auth/signup", servers[0].base))

@@ -83,6 +83,9 @@ pub async fn receive(
             "This payload is for another WhatsApp number than this webhook's.".into(),
         ));
     }
+    // Processed right here after the answer when a slot is free: stored already claimed for
+    // LEASE, so the poller (of any process) takes it over only if this process dies first.
+    let permit = state.whatsapp.inline_slot();
     let at = now();
     let item = InboxItem {
         id: new_id(),
@@ -90,24 +93,43 @@ pub async fn receive(
         connector_id,
         body: String::from_utf8_lossy(&body).into_owned(),
         received_at: at,
-        attempts: 0,
-        next_attempt_at: Some(at),
+        attempts: i32::from(permit.is_some()),
+        next_attempt_at: Some(if permit.is_some() { at + LEASE } else { at }),
         last_error: None,
     };
+    let stored = item.clone();
     state
         .db
         .write(move |conn| {
-            store::whatsapp::insert_inbox(conn, &item)?;
+            store::whatsapp::insert_inbox(conn, &stored)?;
             Ok(store::whatsapp::webhook_received(
                 conn,
-                &item.connector_id,
+                &stored.connector_id,
                 at,
             )?)
         })
         .await?;
-    state.whatsapp.wake_inbox();
+    match permit {
+        Some(permit) => {
+            let state = state.clone();
+            actix_web::rt::spawn(async move {
+                let first = InboxItem {
+                    attempts: 0,
+                    ..item
+                };
+                if let Err(error) = attempt(&state, &first).await {
+                    tracing::warn!(%error, "recording a WhatsApp webhook body's outcome failed");
+                }
+                drop(permit);
+            });
+        }
+        None => state.whatsapp.wake_inbox(),
+    }
     Ok(())
 }
+
+/// How long a body processed on arrival stays claimed by its process.
+const LEASE: chrono::Duration = chrono::Duration::seconds(30);
 
 /// Attempts before a body whose processing keeps failing is given up (logged, kept).
 const MAX_ATTEMPTS: i32 = 8;
@@ -126,37 +148,42 @@ pub async fn process_due(state: &AppState) -> Result<usize, AppError> {
             .db
             .write(move |conn| Ok(store::whatsapp::claim_inbox(conn, &claim, retry_at)?))
             .await?;
-        if !claimed {
-            continue;
+        if claimed {
+            attempt(state, &item).await?;
+            done += 1;
         }
-        let outcome = process(state, &item).await;
-        let attempts = item.attempts + 1;
-        let (next, error) = match outcome {
-            Ok(()) => (None, None),
-            Err(e) if attempts >= MAX_ATTEMPTS => {
-                tracing::error!(inbox_id = %item.id, error = %e, "giving up a WhatsApp webhook body");
-                (None, Some(e.to_string()))
-            }
-            Err(e) => {
-                tracing::warn!(inbox_id = %item.id, error = %e, "WhatsApp webhook body will be retried");
-                (Some(now() + backoff(attempts)), Some(e.to_string()))
-            }
-        };
-        let id = item.id.clone();
-        state
-            .db
-            .write(move |conn| {
-                Ok(store::whatsapp::finish_inbox(
-                    conn,
-                    &id,
-                    next,
-                    error.as_deref(),
-                )?)
-            })
-            .await?;
-        done += 1;
     }
     Ok(done)
+}
+
+/// One claimed attempt at `item` (which holds the attempts made before this one), and its
+/// outcome recorded: done, retried later, or given up.
+async fn attempt(state: &AppState, item: &InboxItem) -> Result<(), AppError> {
+    let outcome = process(state, item).await;
+    let attempts = item.attempts + 1;
+    let (next, error) = match outcome {
+        Ok(()) => (None, None),
+        Err(e) if attempts >= MAX_ATTEMPTS => {
+            tracing::error!(inbox_id = %item.id, error = %e, "giving up a WhatsApp webhook body");
+            (None, Some(e.to_string()))
+        }
+        Err(e) => {
+            tracing::warn!(inbox_id = %item.id, error = %e, "WhatsApp webhook body will be retried");
+            (Some(now() + backoff(attempts)), Some(e.to_string()))
+        }
+    };
+    let id = item.id.clone();
+    state
+        .db
+        .write(move |conn| {
+            Ok(store::whatsapp::finish_inbox(
+                conn,
+                &id,
+                next,
+                error.as_deref(),
+            )?)
+        })
+        .await
 }
 
 /// 1 s, 2 s, 4 s ... up to 5 minutes.
@@ -217,6 +244,9 @@ async fn store_message(
     if seen {
         return Ok(());
     }
+    // One customer's messages are stored one at a time: their first ones would otherwise
+    // each create the customer, or each start a conversation.
+    let _turn = state.whatsapp.customer_turn(&m.from).await;
     let visitor = customer(state, &c.tenant_id, &m).await?;
     let attachment = match &m.content {
         Content::Media {

@@ -13,7 +13,7 @@ pub mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Mutex, MutexGuard, Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::secrets::SecretBox;
 use crate::error::AppError;
@@ -33,7 +33,19 @@ struct Inner {
     secrets: SecretBox,
     inbox: Notify,
     outbox: Notify,
+    /// Bodies processed on arrival at once; past it they wait for the poller.
+    inline: Arc<Semaphore>,
+    /// Customers' turns, striped by their number.
+    customers: Vec<Mutex<()>>,
 }
+
+/// How many webhook bodies one process works on at once on arrival: enough for the SQLite
+/// writer to commit them in groups, few enough that a slow Graph API (media) cannot pile up
+/// tasks without end.
+const INLINE: usize = 64;
+
+/// Stripes of customers' turns: two customers rarely share one.
+const CUSTOMER_STRIPES: usize = 256;
 
 impl Whatsapp {
     /// The channel with its secrets box and a Graph API client for `graph_url`.
@@ -44,6 +56,8 @@ impl Whatsapp {
                 secrets,
                 inbox: Notify::new(),
                 outbox: Notify::new(),
+                inline: Arc::new(Semaphore::new(INLINE)),
+                customers: (0..CUSTOMER_STRIPES).map(|_| Mutex::new(())).collect(),
             }),
         })
     }
@@ -59,6 +73,20 @@ impl Whatsapp {
     /// A stored connector with its secrets opened.
     pub fn opened(&self, state: &AppState, c: &Connector) -> Result<Opened, AppError> {
         connector::open(state, c)
+    }
+
+    /// A slot to process a webhook body on arrival, if one is free.
+    pub fn inline_slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.inner.inline.clone().try_acquire_owned().ok()
+    }
+
+    /// Waits for the turn of the customer with WhatsApp number `wa_id` in this process.
+    pub async fn customer_turn(&self, wa_id: &str) -> MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        wa_id.hash(&mut hasher);
+        let stripe = hasher.finish() as usize % CUSTOMER_STRIPES;
+        self.inner.customers[stripe].lock().await
     }
 
     /// A webhook body was stored: process it now rather than at the next poll.

@@ -382,16 +382,14 @@ async fn record(
     let tenant: TenantId = send.tenant_id.clone();
     state
         .transact(&tenant, move |conn, outbox| {
-            store::whatsapp::record_attempt(
-                conn,
-                &send2.tenant_id,
-                &send2.message_id,
-                next_state.as_str(),
-                wamid.as_deref(),
-                error.as_deref(),
-                next_attempt,
+            let attempt = store::whatsapp::Attempt {
+                state: next_state.as_str(),
+                wamid: wamid.as_deref(),
+                error: error.as_deref(),
+                next_attempt_at: next_attempt,
                 at,
-            )?;
+            };
+            store::whatsapp::record_attempt(conn, &send2, &attempt)?;
             let health_error = (next_state != DeliveryState::Sent)
                 .then_some(error.as_deref())
                 .flatten();
