@@ -1,11 +1,11 @@
 //! A stand-in for Meta's WhatsApp Cloud API (Graph API) for tests and benchmarks, which cannot
 //! reach Meta from these machines. It speaks the real request and response shapes the product
-//! uses — `POST /{version}/{phone-number-id}/messages`, `GET /{version}/{media-id}` and the
-//! media download, `GET /{version}/{waba-id}/message_templates`, Meta's error bodies with
+//! uses — `POST /{version}/{phone-number-id}/messages`, the media upload `POST
+//! /{version}/{phone-number-id}/media`, `GET /{version}/{media-id}` and the media download, `GET /{version}/{waba-id}/message_templates`, Meta's error bodies with
 //! their real codes — so the product's own Graph client is what gets tested.
 //!
 //! Tests steer it through `/_fake/...`: queue failures for the next sends, add media (whose
-//! link can expire once), add templates, and read every request the product sent.
+//! link can expire once), add templates, and read every send and upload the product made.
 //!
 //! Usage: `fake-whatsapp [BIND]` (default `127.0.0.1:0`); prints `listening on PORT`.
 //! `FAKE_WHATSAPP_SEND_LATENCY_MS` makes every send take that long, as Meta's do (the
@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use base64::Engine;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -48,6 +49,7 @@ struct Fake {
     media: HashMap<String, Media>,
     expired_links: HashMap<String, bool>,
     templates: Vec<Value>,
+    uploads: Vec<Value>,
     next_id: u64,
 }
 
@@ -105,7 +107,7 @@ async fn send(
         let message = f.message.unwrap_or_else(|| default_message(f.code).into());
         return meta_error(f.status, f.code, &message);
     }
-    if let Some(problem) = invalid(&body) {
+    if let Some(problem) = invalid(&body).or_else(|| unknown_media(&fake, &body)) {
         return meta_error(400, 100, &format!("(#100) Invalid parameter: {problem}"));
     }
     fake.next_id += 1;
@@ -143,15 +145,85 @@ fn invalid(body: &Value) -> Option<String> {
             let text = part["body"].as_str().unwrap_or_default();
             (text.is_empty() || text.chars().count() > 4096).then(|| "text.body".into())
         }
-        "image" | "audio" | "document" | "video" => (part["link"].as_str().is_none()
-            && part["id"].as_str().is_none())
-        .then(|| format!("{kind}.link")),
+        "image" | "audio" | "document" | "video" => {
+            let fields = ["link", "id", "caption", "filename"];
+            if let Some(other) = part
+                .as_object()
+                .and_then(|p| p.keys().find(|k| !fields.contains(&k.as_str())))
+            {
+                return Some(format!("{kind}.{other} is not a parameter"));
+            }
+            (part["link"].as_str().is_none() && part["id"].as_str().is_none())
+                .then(|| format!("{kind}.link"))
+        }
         "template" => part["name"]
             .as_str()
             .is_none()
             .then(|| "template.name".into()),
         other => Some(format!("type {other}")),
     }
+}
+
+/// A media send naming an id that was never uploaded.
+fn unknown_media(fake: &Fake, body: &Value) -> Option<String> {
+    let kind = body["type"].as_str().unwrap_or("text");
+    let id = body[kind]["id"].as_str()?;
+    (!fake.media.contains_key(id)).then(|| format!("{kind}.id {id} is not a media id"))
+}
+
+/// `POST /{version}/{phone}/media`: a multipart upload (`messaging_product`, `type`, `file`),
+/// answered with the new media's id.
+async fn upload(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    mut form: actix_multipart::Multipart,
+    fake: Shared,
+) -> HttpResponse {
+    if bearer(&req).is_none() {
+        return unauthorized();
+    }
+    let mut fields: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    while let Some(Ok(mut field)) = form.next().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let mime = field.content_type().map(|m| m.to_string());
+        let mut bytes = Vec::new();
+        while let Some(Ok(chunk)) = field.next().await {
+            bytes.extend_from_slice(&chunk);
+        }
+        match (name.as_str(), filename) {
+            ("file", Some(filename)) => file = Some((filename, mime.unwrap_or_default(), bytes)),
+            _ => {
+                fields.insert(name, bytes);
+            }
+        }
+    }
+    if fields.get("messaging_product").map(Vec::as_slice) != Some(b"whatsapp") {
+        return meta_error(400, 100, "(#100) Invalid parameter: messaging_product");
+    }
+    let Some((filename, mime_type, bytes)) = file else {
+        return meta_error(400, 100, "(#100) Invalid parameter: file");
+    };
+    let mut fake = fake.lock().unwrap();
+    fake.next_id += 1;
+    let id = format!("{}", 7_000_000 + fake.next_id);
+    let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    let (_, phone_number_id) = path.into_inner();
+    fake.uploads
+        .push(json!({ "id": id, "phone_number_id": phone_number_id,
+        "filename": filename, "mime_type": mime_type, "data": data }));
+    let media = Media {
+        id: id.clone(),
+        data,
+        mime_type,
+        expire_once: false,
+    };
+    fake.media.insert(id.clone(), media);
+    HttpResponse::Ok().json(json!({ "id": id }))
 }
 
 /// `GET /{version}/{id}`: a media object's download link.
@@ -225,6 +297,10 @@ async fn sent(fake: Shared) -> HttpResponse {
     HttpResponse::Ok().json(&fake.lock().unwrap().sent)
 }
 
+async fn uploads(fake: Shared) -> HttpResponse {
+    HttpResponse::Ok().json(&fake.lock().unwrap().uploads)
+}
+
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
     let bind = std::env::args()
@@ -245,12 +321,14 @@ async fn main() -> std::io::Result<()> {
             .route("/_fake/media", web::post().to(add_media))
             .route("/_fake/templates", web::post().to(add_template))
             .route("/_fake/sent", web::get().to(sent))
+            .route("/_fake/uploads", web::get().to(uploads))
             .route("/_media/{id}", web::get().to(media_download))
             .route(
                 "/{version}/{waba}/message_templates",
                 web::get().to(templates),
             )
             .route("/{version}/{phone}/messages", web::post().to(send))
+            .route("/{version}/{phone}/media", web::post().to(upload))
             .route("/{version}/{id}", web::get().to(media_info))
     })
     .workers(2)

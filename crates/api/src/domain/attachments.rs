@@ -218,13 +218,18 @@ pub async fn fetch(state: &AppState, id: String, access: Access<'_>) -> Result<S
         }
     }
     .ok_or_else(not_found)?;
+    let bytes = read_file(state, &attachment).await?;
+    Ok(Served { attachment, bytes })
+}
+
+/// The stored bytes of `attachment`.
+pub async fn read_file(state: &AppState, attachment: &Attachment) -> Result<Vec<u8>, AppError> {
     let files = state.files.clone();
     let sha = attachment.sha256.clone();
-    let bytes = actix_web::web::block(move || files.get(&sha))
+    actix_web::web::block(move || files.get(&sha))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading upload: {e}")))?;
-    Ok(Served { attachment, bytes })
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading upload: {e}")))
 }
 
 /// Signs attachment links: `HMAC-SHA256(secret, "<id>.<expires>")`.

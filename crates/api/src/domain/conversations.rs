@@ -403,7 +403,7 @@ pub async fn send(
             };
             let (message, attachment) = insert_message(conn, &before, new)?;
             if before.channel == Channel::Whatsapp {
-                whatsapp::outbound::enqueue(&st, conn, &before, &message, attachment.as_ref())?;
+                whatsapp::outbound::enqueue(conn, &before, &message, attachment.as_ref())?;
             }
             let view = agent_message_stored(conn, outbox, &st, &before, message, attachment)?;
             Ok((view, true))

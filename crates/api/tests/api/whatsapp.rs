@@ -1,6 +1,6 @@
 //! The WhatsApp channel against a local stand-in for Meta's Graph API (`fake-whatsapp`, which
 //! speaks the real shapes): connecting a number, webhook verification and signatures, every
-//! inbound type, duplicates and out-of-order delivery, media, the 24-hour window, templates,
+//! inbound type, duplicates and out-of-order delivery, media both ways, the 24-hour window, templates,
 //! Meta's errors and rate limits, a restart with sends in the outbox, tenant isolation.
 
 use std::io::{BufRead, BufReader};
@@ -54,7 +54,16 @@ impl FakeGraph {
 
     /// Every send the product made, oldest first.
     pub async fn sent(&self) -> Vec<Value> {
-        let url = format!("{}/_fake/sent", self.base);
+        self.log("/_fake/sent").await
+    }
+
+    /// Every file the product uploaded, oldest first.
+    pub async fn uploads(&self) -> Vec<Value> {
+        self.log("/_fake/uploads").await
+    }
+
+    async fn log(&self, path: &str) -> Vec<Value> {
+        let url = format!("{}{path}", self.base);
         http_client()
             .get(url)
             .send()
@@ -568,6 +577,74 @@ both_dbs!(
         assert_eq!(fake.sent().await.len(), 1);
     }
 );
+
+both_dbs!(files_are_uploaded_to_meta_then_sent, |backend| async move {
+    let fake = FakeGraph::start();
+    let app = app_with(backend, &fake).await;
+    let owner = app.signup("Northwind", &email("owner")).await;
+    let number = connect(&app, &owner, "888").await;
+    deliver(
+        &app,
+        &number,
+        vec![text("wamid.F1", "the receipt?", 60)],
+        vec![],
+    )
+    .await;
+    let (id, _) = thread_with(&app, &owner, 1).await;
+    app.as_(&owner).join(&id).await.unwrap();
+    let files = [
+        ("receipt.png", PNG.to_vec(), "image/png"),
+        (
+            "terms.txt",
+            b"Our terms, in plain words.".to_vec(),
+            "text/plain",
+        ),
+    ];
+    for (n, (name, bytes, declared)) in files.iter().enumerate() {
+        let file = upload(&app, &owner.access, name, bytes.clone(), declared)
+            .await
+            .expect(201);
+        let sent = app
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                &owner.access,
+                json!({ "client_message_id": format!("f{n}"), "body": format!("Here is {name}"),
+                            "attachment_id": file.body["id"] }),
+            )
+            .await
+            .expect(201);
+        let message_id = sent.body["id"].as_str().unwrap().to_string();
+        delivery_becomes(&app, &owner, &id, &message_id, "sent").await;
+    }
+
+    // Each file went to Meta's media endpoint first, byte for byte, and the message names
+    // the media id Meta gave (no link, nothing of ours inside).
+    use base64::Engine;
+    let uploads = fake.uploads().await;
+    let sends = fake.sent().await;
+    assert_eq!((uploads.len(), sends.len()), (2, 2));
+    for ((upload, send), (name, bytes, _)) in uploads.iter().zip(&sends).zip(&files) {
+        assert_eq!(upload["phone_number_id"], "888");
+        assert_eq!(upload["filename"], *name);
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(upload["data"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(&data, bytes);
+        let kind = send["body"]["type"].as_str().unwrap();
+        let part = &send["body"][kind];
+        assert_eq!(part["id"], upload["id"], "{send}");
+        assert_eq!(part["caption"], format!("Here is {name}"));
+        assert_eq!(
+            part.as_object().unwrap().len(),
+            2 + usize::from(kind == "document")
+        );
+    }
+    assert_eq!(uploads[0]["mime_type"], "image/png");
+    assert_eq!(sends[0]["body"]["type"], "image");
+    assert_eq!(uploads[1]["mime_type"], "text/plain");
+    assert_eq!(sends[1]["body"]["type"], "document");
+    assert_eq!(sends[1]["body"]["document"]["filename"], "terms.txt");
+});
 
 both_dbs!(
     after_the_window_only_a_template_goes_out,

@@ -15,9 +15,9 @@ use switchboard_types::whatsapp::SendTemplateRequest;
 use switchboard_types::{Section, TenantId};
 
 use super::connector::{self, Opened};
-use super::graph::{codes, GraphError};
+use super::graph::{codes, GraphError, UploadFile};
 use crate::clock::now;
-use crate::domain::attachments::signed_url;
+use crate::domain::attachments;
 use crate::domain::conversation_rules as rules;
 use crate::domain::conversation_state::{actor, load_locked, refused};
 use crate::domain::conversations::agent_message_stored;
@@ -76,7 +76,6 @@ pub fn check_window(c: &Conversation) -> Result<(), AppError> {
 /// Puts the business's message `m` of WhatsApp conversation `c` in the outbox (inside the
 /// transaction that stores it).
 pub fn enqueue(
-    state: &AppState,
     conn: &mut Conn,
     c: &Conversation,
     m: &Message,
@@ -87,7 +86,7 @@ pub fn enqueue(
     }
     let to = recipient(conn, c)?;
     let request = match attachment {
-        Some(a) => media_request(state, &to, a, m.body.as_deref()),
+        Some(a) => media_request(&to, a, m.body.as_deref()),
         None => text_request(&to, &message_text(m)),
     };
     put_in_outbox(conn, c, m, to, request)
@@ -153,20 +152,73 @@ fn message_text(m: &Message) -> String {
         .join("\n")
 }
 
-/// A file sent by link: Meta fetches it from our signed download URL.
-fn media_request(state: &AppState, to: &str, a: &Attachment, caption: Option<&str>) -> Value {
-    let base = state.config.public_url.clone().unwrap_or_default();
-    let link = format!("{base}{}", signed_url(state, &a.id));
+/// A file's send: the attachment is named here and uploaded to Meta when the send is made
+/// (see [`with_uploaded_media`]), so nothing depends on Meta reaching our server.
+fn media_request(to: &str, a: &Attachment, caption: Option<&str>) -> Value {
     let (kind, mut part) = match a.kind {
-        AttachmentKind::Image => ("image", json!({ "link": link })),
-        AttachmentKind::Voice => ("audio", json!({ "link": link })),
-        AttachmentKind::File => ("document", json!({ "link": link, "filename": a.filename })),
+        AttachmentKind::Image => ("image", json!({})),
+        AttachmentKind::Voice => ("audio", json!({})),
+        AttachmentKind::File => ("document", json!({ "filename": a.filename })),
     };
+    part[ATTACHMENT_KEY] = json!(a.id);
     if let (Some(caption), false) = (caption, kind == "audio") {
         part["caption"] = json!(caption);
     }
     json!({ "messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
             "type": kind, kind: part })
+}
+
+/// Where a stored send names the attachment to upload (never sent to Meta).
+const ATTACHMENT_KEY: &str = "switchboard_attachment_id";
+
+/// The send's body as Meta takes it: a named attachment uploaded (again on each attempt, as
+/// Meta keeps media for 30 days only) and replaced by Meta's media id.
+async fn with_uploaded_media(
+    state: &AppState,
+    c: &Opened,
+    send: &Send,
+    mut body: Value,
+) -> Result<Value, GraphError> {
+    let kind = body["type"].as_str().unwrap_or_default().to_string();
+    let Some(attachment_id) = body[&kind][ATTACHMENT_KEY].as_str().map(str::to_string) else {
+        return Ok(body);
+    };
+    let file = attachment_file(state, &send.tenant_id, attachment_id)
+        .await
+        .map_err(|e| GraphError {
+            code: Some(0),
+            message: format!("The file could not be read: {e}"),
+        })?;
+    let media_id = state
+        .whatsapp
+        .graph()
+        .upload(&c.access_token, &c.phone_number_id, file)
+        .await?;
+    let part = &mut body[&kind];
+    if let Some(part) = part.as_object_mut() {
+        part.remove(ATTACHMENT_KEY);
+    }
+    part["id"] = json!(media_id);
+    Ok(body)
+}
+
+/// The stored file of the tenant's attachment `id`.
+async fn attachment_file(
+    state: &AppState,
+    tenant: &TenantId,
+    id: String,
+) -> Result<UploadFile, AppError> {
+    let tenant = tenant.clone();
+    let attachment = state
+        .db
+        .read(move |conn| Ok(store::attachments::find(conn, &tenant, &id)?))
+        .await?
+        .ok_or(AppError::NotFound("Attachment"))?;
+    Ok(UploadFile {
+        bytes: attachments::read_file(state, &attachment).await?,
+        filename: attachment.filename,
+        content_type: attachment.content_type,
+    })
 }
 
 /// Sends an approved template in a WhatsApp conversation: allowed outside the window. The
@@ -349,6 +401,7 @@ async fn attempt(state: &AppState, send: Send) -> Result<(), AppError> {
 
 async fn call(state: &AppState, c: &Opened, send: &Send) -> Result<String, GraphError> {
     let body: Value = serde_json::from_str(&send.request).unwrap_or(Value::Null);
+    let body = with_uploaded_media(state, c, send, body).await?;
     state
         .whatsapp
         .graph()
@@ -373,7 +426,7 @@ async fn record(
         Err(e) if e.code == Some(codes::WINDOW_CLOSED) => (
             DeliveryState::Failed,
             None,
-            Some("Not delivered: more than 24 hours passed since the customer's last message, so WhatsApp only delivers a template.".to_string()),
+            Some("More than 24 hours passed since the customer's last message, so WhatsApp only delivers a template.".to_string()),
             None,
         ),
         Err(e) => (DeliveryState::Failed, None, Some(e.message), None),
