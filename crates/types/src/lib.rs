@@ -17,6 +17,8 @@ pub mod page;
 pub mod quick_replies;
 pub mod reviews;
 pub mod roles;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod settings;
 pub mod stats;
 pub mod team;

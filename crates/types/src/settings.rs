@@ -67,19 +67,13 @@ pub struct BillingSummary {
     pub seats_included: i64,
 }
 
-/// The categories' limits reach into the array's items, which the derive cannot annotate.
+/// 0-20 categories of 1-40 characters each, or null.
 #[cfg(feature = "openapi")]
 fn rating_categories_schema() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
-    let category = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(40))
-        .pattern(Some("\\S"));
-    ArrayBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
-        .items(category)
-        .max_items(Some(20))
-        .description(Some("0-20 categories of 1-40 characters each."))
-        .build()
+    crate::schema::text_list(
+        (1, 40),
+        20,
+        true,
+        "0-20 categories of 1-40 characters each.",
+    )
 }

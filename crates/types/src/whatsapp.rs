@@ -70,10 +70,10 @@ pub struct WhatsappConnector {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WhatsappTestRequest {
-    /// The recipient in international format, digits with an optional leading `+`.
+    /// The recipient in international format: 6-20 digits with an optional leading `+`.
     #[cfg_attr(
         feature = "openapi",
-        schema(min_length = 6, max_length = 20, pattern = "^\\+?[0-9]+$")
+        schema(min_length = 6, max_length = 21, pattern = "^\\+?[0-9]{6,20}$")
     )]
     pub to: String,
 }
@@ -136,6 +136,17 @@ pub struct SendTemplateRequest {
     pub language: String,
     /// The body's parameters, in order.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = template_parameters_schema))]
     pub parameters: Vec<String>,
+}
+
+/// 0-20 template parameters of 1-1000 characters each.
+#[cfg(feature = "openapi")]
+fn template_parameters_schema() -> utoipa::openapi::schema::Array {
+    crate::schema::text_list(
+        (1, 1000),
+        20,
+        false,
+        "0-20 texts of 1-1000 characters, not only spaces.",
+    )
 }

@@ -43,7 +43,8 @@ use crate::error::AppError;
     ),
     components(schemas(
         switchboard_types::error::ErrorBody,
-        switchboard_types::conversations::Tab
+        switchboard_types::conversations::Tab,
+        switchboard_types::conversations::AssigneeFilter
     )),
     modifiers(&BearerAuth)
 )]
